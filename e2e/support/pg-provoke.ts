@@ -1,0 +1,39 @@
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import pg from "pg";
+
+/**
+ * Makes a real PostgreSQL raise a real unique violation: two inserts of the same new visitor
+ * session, as in the web-analytics race. Returns the session uuid that collided.
+ */
+export async function provokeUniqueViolation(url: string, table = "session"): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE TABLE IF NOT EXISTS ${table} (id bigserial PRIMARY KEY, session_uuid uuid NOT NULL, created_at timestamptz DEFAULT now(), CONSTRAINT ${table}_session_uuid_key UNIQUE (session_uuid))`);
+    const uuid = crypto.randomUUID();
+    await client.query(`INSERT INTO ${table} (session_uuid) VALUES ($1)`, [uuid]);
+    const err = await client.query(`INSERT INTO ${table} (session_uuid) VALUES ($1)`, [uuid]).then(
+      () => null,
+      (e: { code?: string }) => e,
+    );
+    if (err?.code !== "23505") throw new Error(`expected 23505, got ${JSON.stringify(err)}`);
+    return uuid;
+  } finally {
+    await client.end();
+  }
+}
+
+/** The newest log file of a server started with logging_collector, once it contains `needle`. */
+export async function waitForLogLine(logDir: string, needle: string, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const files = (await readdir(logDir)).filter((f) => f.endsWith(".log")).sort();
+    for (const f of files.reverse()) {
+      const file = path.join(logDir, f);
+      if ((await readFile(file, "utf8")).includes(needle)) return file;
+    }
+    if (Date.now() > deadline) throw new Error(`"${needle}" did not appear in ${logDir}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { parsePgStderr } from "./pg-stderr-parser";
+
+const lines = (text: string) => {
+  let offset = 0;
+  return text.split("\n").map((t) => {
+    const l = { text: t, offset };
+    offset += Buffer.byteLength(t) + 1;
+    return l;
+  });
+};
+
+describe("parsePgStderr", () => {
+  it("stitches ERROR with its DETAIL and STATEMENT lines of the same pid", () => {
+    const { records, unparsed } = parsePgStderr(
+      lines(
+        [
+          '2026-11-23 04:17:40.123 UTC [812] ERROR:  duplicate key value violates unique constraint "session_session_uuid_key"',
+          "2026-11-23 04:17:40.123 UTC [812] DETAIL:  Key (session_uuid)=(5f0c) already exists.",
+          "2026-11-23 04:17:40.123 UTC [812] STATEMENT:  INSERT INTO session (session_uuid)",
+          "\tVALUES ($1)",
+          "2026-11-23 04:17:41.000 UTC [813] LOG:  checkpoint starting: time",
+        ].join("\n"),
+      ),
+    );
+    expect(unparsed).toEqual([]);
+    expect(records).toHaveLength(2);
+    expect(records[0]).toMatchObject({ pid: 812, level: "ERROR", detail: "Key (session_uuid)=(5f0c) already exists.", offset: 0 });
+    expect(records[0].statement).toBe("INSERT INTO session (session_uuid)\nVALUES ($1)");
+    expect(records[0].time.toISOString()).toBe("2026-11-23T04:17:40.123Z");
+    expect(records[1].level).toBe("LOG");
+  });
+
+  it("does not attach a DETAIL from another backend", () => {
+    const { records } = parsePgStderr(
+      lines(
+        [
+          "2026-11-23 04:17:40.123 UTC [812] ERROR:  boom",
+          "2026-11-23 04:17:40.124 UTC [999] DETAIL:  unrelated",
+        ].join("\n"),
+      ),
+    );
+    expect(records[0].detail).toBeUndefined();
+    expect(records).toHaveLength(2);
+  });
+
+  it("keeps lines it cannot read as unparsed, with their offsets", () => {
+    const { records, unparsed } = parsePgStderr(lines("garbage line\n2026-11-23 04:17:40 UTC [1] LOG:  ok"));
+    expect(records).toHaveLength(1);
+    expect(unparsed).toEqual([{ text: "garbage line", offset: 0 }]);
+  });
+});

