@@ -47,7 +47,7 @@ async function postgresIds(): Promise<{ uid?: number; gid?: number }> {
 }
 
 /** Whether the `postgres` user can reach a path (root's home is often 0700). */
-function postgresCanReach(target: string, test: "-x" | "-w"): boolean {
+export function postgresCanReach(target: string, test: "-x" | "-w"): boolean {
   if (userInfo().uid !== 0) return true;
   return spawnSync("runuser", ["-u", USER, "--", "test", test, target]).status === 0;
 }

@@ -1,12 +1,23 @@
 import "server-only";
 import path from "node:path";
 import pg from "pg";
-import { startEmbeddedPostgres, type EmbeddedServer } from "./embedded-server";
+import { createHash } from "node:crypto";
+import { postgresCanReach, startEmbeddedPostgres, type EmbeddedServer } from "./embedded-server";
 import { applyMigrations } from "./migrate";
 
 export type Store = { databaseUrl: string; embedded: EmbeddedServer | null; applied: string[] };
 
 export const DEFAULT_DATA_DIR = path.resolve(process.cwd(), ".lockboard/pgdata");
+
+/**
+ * The project's .lockboard/ when the `postgres` user can reach it; otherwise (a clone in a
+ * private home folder, run as root) a per-project folder under /var/tmp.
+ */
+export function defaultDataDir(): string {
+  if (postgresCanReach(path.dirname(path.dirname(DEFAULT_DATA_DIR)), "-x")) return DEFAULT_DATA_DIR;
+  const id = createHash("sha1").update(process.cwd()).digest("hex").slice(0, 12);
+  return path.join("/var/tmp/lockboard", id, "pgdata");
+}
 
 export async function ensureDatabase(serverUrl: string, name: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
@@ -39,7 +50,7 @@ export async function startStore(opts: { dataDir?: string; settings?: Record<str
     return { databaseUrl: given, embedded: null, applied: await applyMigrations(given) };
   }
   const embedded = await startEmbeddedPostgres({
-    dataDir: opts.dataDir ?? process.env.LOCKBOARD_DATA_DIR ?? DEFAULT_DATA_DIR,
+    dataDir: opts.dataDir ?? process.env.LOCKBOARD_DATA_DIR ?? defaultDataDir(),
     settings: opts.settings,
   });
   await ensureDatabase(embedded.url(), "lockboard");
