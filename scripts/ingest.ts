@@ -5,11 +5,11 @@ import { disconnectPrisma, getPrisma } from "@/lib/store/prisma";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { source: { type: "string" } },
+  options: { source: { type: "string" }, prefix: { type: "string" } },
 });
 
 if (!values.source || positionals.length === 0) {
-  console.error("usage: npm run ingest -- --source NAME FILE…   (DATABASE_URL must point at the store)");
+  console.error("usage: npm run ingest -- --source NAME [--prefix LOG_LINE_PREFIX] FILE…   (DATABASE_URL must point at the store)");
   process.exit(2);
 }
 if (!process.env.DATABASE_URL) {
@@ -20,7 +20,7 @@ if (!process.env.DATABASE_URL) {
 let failed = false;
 for (const file of positionals) {
   try {
-    const s = await ingestPgLogFile(getPrisma(), values.source, file);
+    const s = await ingestPgLogFile(getPrisma(), values.source, file, { logLinePrefix: values.prefix });
     console.log(`${file}: ${s.lines} lines, ${s.events} events (${s.inserted} new, ${s.duplicates} already stored), ${s.unparsed} unparsed`);
   } catch (err) {
     failed = true;

@@ -24,10 +24,18 @@ export async function provokeUniqueViolation(url: string, table = "session"): Pr
   }
 }
 
-/** The newest log file of a server started with logging_collector, once it contains `needle`. */
-export async function waitForLogLine(logDir: string, needle: string, timeoutMs = 10_000): Promise<string> {
+/** The log file (in a log folder, or the file itself) once it contains `needle`. */
+export async function waitForLogLine(logDirOrFile: string, needle: string, timeoutMs = 10_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
+  const isFile = logDirOrFile.endsWith(".log");
   for (;;) {
+    if (isFile) {
+      if ((await readFile(logDirOrFile, "utf8")).includes(needle)) return logDirOrFile;
+      if (Date.now() > deadline) throw new Error(`"${needle}" did not appear in ${logDirOrFile}`);
+      await new Promise((r) => setTimeout(r, 50));
+      continue;
+    }
+    const logDir = logDirOrFile;
     const files = (await readdir(logDir)).filter((f) => f.endsWith(".log")).sort();
     for (const f of files.reverse()) {
       const file = path.join(logDir, f);
@@ -36,4 +44,10 @@ export async function waitForLogLine(logDir: string, needle: string, timeoutMs =
     if (Date.now() > deadline) throw new Error(`"${needle}" did not appear in ${logDir}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+export async function dropTable(url: string, table: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`DROP TABLE IF EXISTS ${table}`).finally(() => client.end());
 }

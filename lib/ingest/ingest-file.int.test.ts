@@ -1,41 +1,51 @@
 import { afterAll, describe, expect, it, inject } from "vitest";
-import { provokeUniqueViolation, waitForLogLine } from "@/e2e/support/pg-provoke";
+import { dropTable, provokeUniqueViolation, waitForLogLine } from "@/e2e/support/pg-provoke";
+import { listServersWithLogs } from "@/e2e/support/test-servers";
 import { disconnectPrisma, getPrisma } from "../store/prisma";
 import { ingestPgLogFile } from "./ingest-file";
 
-afterAll(disconnectPrisma);
+const servers = await listServersWithLogs(inject("embeddedUrl"), inject("embeddedLogDir"));
+const tableOf = (name: string) => `session_${name.replace(/\W/g, "_")}`;
 
-describe("thin slice: a real unique violation becomes an event and an incident", () => {
-  it("reads the server log line into Event, Entity and Incident, and a second read adds nothing", async () => {
-    const uuid = await provokeUniqueViolation(inject("embeddedUrl"));
-    const file = await waitForLogLine(inject("embeddedLogDir"), `(session_uuid)=(${uuid})`);
+afterAll(async () => {
+  await disconnectPrisma();
+  for (const s of servers) await dropTable(s.url, tableOf(s.name));
+});
+
+describe.each(servers)("thin slice on $name: a real unique violation becomes an event and an incident", (server) => {
+  it("reads the server log into Event, Entity and Incident, and a second read adds nothing", async () => {
+    const table = tableOf(server.name);
+    const uuid = await provokeUniqueViolation(server.url, table);
+    const file = await waitForLogLine(server.log, `(session_uuid)=(${uuid})`);
     const prisma = getPrisma();
+    const opts = { logLinePrefix: server.logLinePrefix };
 
-    const first = await ingestPgLogFile(prisma, "embedded-pg", file);
+    const first = await ingestPgLogFile(prisma, server.name, file, opts);
     expect(first.inserted).toBeGreaterThanOrEqual(1);
 
     const event = await prisma.event.findFirstOrThrow({
       where: { kind: "duplicate_key", raw: { contains: uuid } },
       include: { incident: true, entities: { include: { entity: true } } },
     });
-    expect(event.message).toBe('duplicate key value violates unique constraint "session_session_uuid_key"');
+    expect(event.message).toBe(`duplicate key value violates unique constraint "${table}_session_uuid_key"`);
     expect(event.raw).toContain("DETAIL:");
     expect(event.raw).toContain("STATEMENT:");
     expect(event.entities.map((l) => [l.entity.type, l.entity.value])).toEqual([["session_uuid", uuid]]);
-    expect(event.incident?.title).toBe("Duplicate key on session_session_uuid_key");
+    expect(event.incident?.title).toBe(`Duplicate key on ${table}_session_uuid_key`);
     const countBefore = event.incident!.count;
 
     const events = await prisma.event.count();
-    const second = await ingestPgLogFile(prisma, "embedded-pg", file);
+    const second = await ingestPgLogFile(prisma, server.name, file, opts);
     expect(second.inserted).toBe(0);
     expect(second.duplicates).toBe(second.events);
     expect(await prisma.event.count()).toBe(events);
     expect((await prisma.incident.findUniqueOrThrow({ where: { id: event.incidentId! } })).count).toBe(countBefore);
 
-    await provokeUniqueViolation(inject("embeddedUrl"));
-    const third = await ingestPgLogFile(prisma, "embedded-pg", file);
+    const again = await provokeUniqueViolation(server.url, table);
+    await waitForLogLine(server.log, again);
+    const third = await ingestPgLogFile(prisma, server.name, file, opts);
     expect(third.inserted).toBeGreaterThanOrEqual(1);
-    expect((await prisma.incident.findUniqueOrThrow({ where: { id: event.incidentId! } })).count).toBeGreaterThan(countBefore);
+    expect((await prisma.incident.findUniqueOrThrow({ where: { id: event.incidentId! } })).count).toBe(countBefore + 1);
   });
 });
 

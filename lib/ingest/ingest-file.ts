@@ -30,12 +30,17 @@ export async function ensureLogSource(prisma: PrismaClient, name: string) {
 }
 
 /** Reads a PostgreSQL stderr log into events and incidents; safe to run twice on the same file. */
-export async function ingestPgLogFile(prisma: PrismaClient, sourceName: string, file: string): Promise<IngestSummary> {
+export async function ingestPgLogFile(
+  prisma: PrismaClient,
+  sourceName: string,
+  file: string,
+  opts: { logLinePrefix?: string } = {},
+): Promise<IngestSummary> {
   const source = await ensureLogSource(prisma, sourceName);
   const { ino, dev } = await stat(file);
   const lines: { text: string; offset: number }[] = [];
   for await (const line of linesWithOffsets(file)) lines.push(line);
-  const { records, unparsed } = parsePgStderr(lines);
+  const { records, unparsed } = parsePgStderr(lines, opts.logLinePrefix);
   const events = records.map((r) => normalizePgRecord(r, `${source.id}:${dev}.${ino}:${r.offset}`, sourceName));
   const res = await storeEvents(prisma, source.id, events);
   return { lines: lines.length, events: events.length, inserted: res.inserted, duplicates: res.duplicates, unparsed: unparsed.length };

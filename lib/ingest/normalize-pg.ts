@@ -9,7 +9,7 @@ const SEVERITY: Record<string, string> = { PANIC: "critical", FATAL: "critical",
 
 /** A parsed PostgreSQL record → an event: kind from the catalog, entities, a stable fingerprint. */
 export function normalizePgRecord(rec: PgLogRecord, eventKey: string, sourceName: string): NormalizedEvent {
-  const entry = classify(rec.message);
+  const entry = classify(rec.message, rec.sqlstate);
   const kind = entry?.kind ?? "unclassified";
   const constraint = constraintFromMessage(rec.message);
   const stable = constraint ?? normalizeMessage(rec.message);
@@ -23,7 +23,7 @@ export function normalizePgRecord(rec: PgLogRecord, eventKey: string, sourceName
     title: entry ? `${entry.title}${constraint ? ` on ${constraint}` : ""}` : normalizeMessage(rec.message).slice(0, 120),
     fingerprint: fingerprintOf(kind, `${sourceName}|${stable}`),
     raw: rec.raw,
-    fields: { pid: rec.pid, level: rec.level, detail: rec.detail, statement: rec.statement, constraint },
+    fields: { pid: rec.pid, level: rec.level, sqlstate: rec.sqlstate, user: rec.user, db: rec.db, detail: rec.detail, statement: rec.statement, constraint },
     entities,
   };
 }

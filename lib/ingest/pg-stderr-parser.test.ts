@@ -45,8 +45,38 @@ describe("parsePgStderr", () => {
   });
 
   it("keeps lines it cannot read as unparsed, with their offsets", () => {
-    const { records, unparsed } = parsePgStderr(lines("garbage line\n2026-11-23 04:17:40 UTC [1] LOG:  ok"));
+    const { records, unparsed } = parsePgStderr(lines("garbage line\n2026-11-23 04:17:40.000 UTC [1] LOG:  ok"));
     expect(records).toHaveLength(1);
     expect(unparsed).toEqual([{ text: "garbage line", offset: 0 }]);
+  });
+});
+
+describe("log_line_prefix", () => {
+  it("reads Debian's '%m [%p] %q%u@%d ' for session and background lines", () => {
+    const { records, unparsed } = parsePgStderr(
+      lines(
+        [
+          '2026-11-23 04:24:53.150 UTC [2186] postgres@app ERROR:  duplicate key value violates unique constraint "k"',
+          "2026-11-23 04:24:53.150 UTC [2186] postgres@app DETAIL:  Key (id)=(1) already exists.",
+          "2026-11-23 04:24:53.151 UTC [2100] LOG:  checkpoint starting: time",
+        ].join("\n"),
+      ),
+      "%m [%p] %q%u@%d ",
+    );
+    expect(unparsed).toEqual([]);
+    expect(records[0]).toMatchObject({ pid: 2186, user: "postgres", db: "app", level: "ERROR", detail: "Key (id)=(1) already exists." });
+    expect(records[1]).toMatchObject({ pid: 2100, level: "LOG" });
+  });
+
+  it("reads a hosted prefix '%t:%r:%u@%d:[%p]:' and a SQLSTATE from %e", () => {
+    const { records } = parsePgStderr(
+      lines("2026-11-23 04:24:53 UTC:10.1.2.3(51234):app@prod:[77]:ERROR:  could not serialize access"),
+      "%t:%r:%u@%d:[%p]:",
+    );
+    expect(records[0]).toMatchObject({ pid: 77, user: "app", db: "prod", level: "ERROR" });
+    expect(records[0].time.toISOString()).toBe("2026-11-23T04:24:53.000Z");
+    const e = parsePgStderr(lines("2026-11-23 04:24:53.5 +02 [9] 40001 ERROR:  x"), "%m [%p] %e ").records[0];
+    expect(e).toMatchObject({ sqlstate: "40001", pid: 9 });
+    expect(e.time.toISOString()).toBe("2026-11-23T02:24:53.500Z");
   });
 });
