@@ -24,24 +24,22 @@ export async function provokeUniqueViolation(url: string, table = "session"): Pr
   }
 }
 
-/** The log file (in a log folder, or the file itself) once it contains `needle`. */
+/** The log file (in a log folder, newest first, or the file itself) once it contains `needle`. */
 export async function waitForLogLine(logDirOrFile: string, needle: string, timeoutMs = 10_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
-  const isFile = logDirOrFile.endsWith(".log");
+  const candidates = async () =>
+    logDirOrFile.endsWith(".log")
+      ? [logDirOrFile]
+      : (await readdir(logDirOrFile))
+          .filter((f) => f.endsWith(".log"))
+          .sort()
+          .reverse()
+          .map((f) => path.join(logDirOrFile, f));
   for (;;) {
-    if (isFile) {
-      if ((await readFile(logDirOrFile, "utf8")).includes(needle)) return logDirOrFile;
-      if (Date.now() > deadline) throw new Error(`"${needle}" did not appear in ${logDirOrFile}`);
-      await new Promise((r) => setTimeout(r, 50));
-      continue;
-    }
-    const logDir = logDirOrFile;
-    const files = (await readdir(logDir)).filter((f) => f.endsWith(".log")).sort();
-    for (const f of files.reverse()) {
-      const file = path.join(logDir, f);
+    for (const file of await candidates()) {
       if ((await readFile(file, "utf8")).includes(needle)) return file;
     }
-    if (Date.now() > deadline) throw new Error(`"${needle}" did not appear in ${logDir}`);
+    if (Date.now() > deadline) throw new Error(`"${needle}" did not appear in ${logDirOrFile}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -1,3 +1,4 @@
+import { access } from "node:fs/promises";
 import pg from "pg";
 
 /** The machine's own PostgreSQL (trust auth), used as a second monitored server when it answers. */
@@ -37,7 +38,6 @@ export type ServerWithLog = MonitoredServer & { log: string; logLinePrefix: stri
  * log is readable.
  */
 export async function listServersWithLogs(embeddedUrl: string, embeddedLogDir: string): Promise<ServerWithLog[]> {
-  const { access } = await import("node:fs/promises");
   const out: ServerWithLog[] = [];
   for (const s of await listMonitoredServers(embeddedUrl)) {
     const client = new pg.Client({ connectionString: s.url });
