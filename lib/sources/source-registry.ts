@@ -126,7 +126,7 @@ const ConfiguredSourcesSchema = z.array(SourceInputSchema);
  * Sources from the environment: LOCKBOARD_SOURCES (a JSON array) and/or LOCKBOARD_SOURCES_FILE
  * (a JSON file with the same array), e.g. `[{"name":"app-db","kind":"postgres","url":"postgresql://…"}]`.
  */
-export async function loadConfiguredSources(prisma: PrismaClient, env = process.env): Promise<PublicSource[]> {
+export async function loadConfiguredSources(prisma: PrismaClient, env: Record<string, string | undefined> = process.env): Promise<PublicSource[]> {
   const batches: { from: string; text: string }[] = [];
   if (env.LOCKBOARD_SOURCES) batches.push({ from: "LOCKBOARD_SOURCES", text: env.LOCKBOARD_SOURCES });
   if (env.LOCKBOARD_SOURCES_FILE) batches.push({ from: env.LOCKBOARD_SOURCES_FILE, text: readFileSync(env.LOCKBOARD_SOURCES_FILE, "utf8") });
