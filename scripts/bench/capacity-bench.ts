@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { getTestMongoUrl, stopTestMongoServer } from "@/e2e/support/mongo-server/test-mongo-url";
 import { sampleSource } from "@/lib/capacity/sample-capacity";
 import { closeCapacityClients } from "@/lib/capacity/read-source-capacity";
 import { closeMonitorPools } from "@/lib/postgres/monitor-pool";
@@ -19,6 +20,8 @@ export const capacityBench: Bench = {
       await upsertSource(prisma, { name: "bench-pg", kind: "postgres", url: ctx.serverUrl }),
       await upsertSource(prisma, { name: "bench-process", kind: "process", config: { pid: exporter.pid } }),
       await upsertSource(prisma, { name: "bench-prometheus", kind: "prometheus", url: `http://127.0.0.1:${port}/metrics` }),
+      // MONGO_URL when set, else the in-repo test MongoDB server (so this figure is mostly the driver's round trips).
+      await upsertSource(prisma, { name: "bench-mongodb", kind: "mongodb", url: await getTestMongoUrl() }),
     ];
     const figures: Figure[] = [];
     try {
@@ -37,6 +40,7 @@ export const capacityBench: Bench = {
       exporter.kill("SIGKILL");
       await closeCapacityClients();
       await closeMonitorPools();
+      await stopTestMongoServer();
     }
     return figures;
   },
