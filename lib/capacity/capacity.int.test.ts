@@ -86,6 +86,15 @@ describe("file descriptors", () => {
     expect(incident?.title).toContain("Open file descriptors");
     // Staying at the limit is not a new crossing.
     expect((await sampleCapacity(prisma, { only: [name] }))[0]!.crossed).toEqual([]);
+
+    // An EMFILE the ingestion recognised (from the process's own log) is drawn over the fd chart.
+    const log = await prisma.source.upsert({ where: { name: `${name}-log` }, update: {}, create: { name: `${name}-log`, kind: "log" } });
+    await prisma.event.create({
+      data: { eventKey: `emfile-${run}`, sourceId: log.id, occurredAt: new Date(), kind: "fd_exhaustion", severity: "error", message: "OSError: [Errno 24] Too many open files", fingerprint: `fd-${run}`, raw: "x" },
+    });
+    const panel = (await getCapacityOverview(prisma, { range: "15m" })).sources.find((s) => s.source.name === name)!;
+    expect(panel.metrics[0]!.level).toBe("critical");
+    expect(panel.metrics[0]!.overlay.filter((o) => o.kind === "fd_exhaustion").reduce((n, o) => n + o.count, 0)).toBeGreaterThanOrEqual(1);
   });
 
   it("finds processes by command-line pattern", async () => {

@@ -15,11 +15,11 @@ export type CapacityQuery = z.infer<typeof CapacityQuerySchema>;
 const RANGE_MS = { "15m": 15 * 60_000, "1h": 3_600_000, "6h": 6 * 3_600_000, "24h": 24 * 3_600_000 } as const;
 const MAX_POINTS = 240;
 
-/** Ingested events that explain a limit being hit, drawn over that metric's chart. */
+/** Ingested events (kinds of the ingestion catalog) that explain a limit being hit, drawn over that metric's chart. */
 export const OVERLAY_KINDS: Record<string, string[]> = {
-  pg_connections: ["connection_exhaustion", "too_many_clients", "pool_timeout"],
-  mongo_connections: ["connection_exhaustion", "pool_timeout"],
-  open_fds: ["fd_exhaustion", "emfile"],
+  pg_connections: ["too_many_connections", "pool_timeout"],
+  mongo_connections: ["too_many_connections", "pool_timeout"],
+  open_fds: ["fd_exhaustion"],
 };
 
 export type MetricPanel = {
