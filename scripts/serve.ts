@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { ensureInitialUsers } from "@/lib/auth/seed-users";
 import { BACKGROUND_JOBS } from "@/lib/jobs/job-list";
 import { startBackgroundJobs } from "@/lib/jobs/run-background-jobs";
 import { loadConfiguredSources, upsertSource } from "@/lib/sources/source-registry";
@@ -25,6 +26,11 @@ process.env.DATABASE_URL = store.databaseUrl;
 const prisma = getPrisma();
 const configured = await loadConfiguredSources(prisma);
 if (configured.length) console.log(`[lockboard] sources from the environment: ${configured.map((s) => `${s.name} (${s.kind})`).join(", ")}`);
+const users = await ensureInitialUsers(prisma);
+if (users.generated) {
+  // Shown once: only a hash is stored. `npm run user` adds more accounts.
+  console.log(`[lockboard] created the first account: ${users.generated.email} / ${users.generated.password} (role operator; write it down, it is not shown again)`);
+}
 const jobs = startBackgroundJobs(prisma, BACKGROUND_JOBS);
 
 if (values["state-file"]) {
