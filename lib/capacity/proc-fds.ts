@@ -28,9 +28,9 @@ export function parseLimits(text: string): { soft: number | null; hard: number |
  */
 export async function getProcessFds(pid: number, procRoot = "/proc"): Promise<ProcessFds> {
   const dir = `${procRoot}/${pid}`;
-  const [names, limits, comm] = await Promise.all([readdir(`${dir}/fd`), readFile(`${dir}/limits`, "utf8"), readFile(`${dir}/comm`, "utf8").catch(() => "")]);
+  const [names, limits, comm] = await Promise.all([readdir(/*turbopackIgnore: true*/ `${dir}/fd`), readFile(/*turbopackIgnore: true*/ `${dir}/limits`, "utf8"), readFile(/*turbopackIgnore: true*/ `${dir}/comm`, "utf8").catch(() => "")]);
   const counts = { sockets: 0, files: 0, pipes: 0, other: 0 };
-  const targets = await Promise.all(names.map((n) => readlink(`${dir}/fd/${n}`).catch(() => null)));
+  const targets = await Promise.all(names.map((n) => readlink(/*turbopackIgnore: true*/ `${dir}/fd/${n}`).catch(() => null)));
   for (const t of targets) {
     if (t === null) continue;
     if (t.startsWith("socket:")) counts.sockets++;
@@ -52,12 +52,12 @@ export async function getProcessFds(pid: number, procRoot = "/proc"): Promise<Pr
 /** Pids whose command line matches `pattern` (a regular expression), oldest first. */
 export async function findPids(pattern: string, procRoot = "/proc"): Promise<number[]> {
   const re = new RegExp(pattern);
-  const pids = (await readdir(procRoot)).filter((n) => /^\d+$/.test(n)).map(Number);
+  const pids = (await readdir(/*turbopackIgnore: true*/ procRoot)).filter((n) => /^\d+$/.test(n)).map(Number);
   const found: number[] = [];
   await Promise.all(
     pids.map(async (pid) => {
       if (pid === process.pid) return;
-      const cmdline = await readFile(`${procRoot}/${pid}/cmdline`, "utf8").catch(() => "");
+      const cmdline = await readFile(/*turbopackIgnore: true*/ `${procRoot}/${pid}/cmdline`, "utf8").catch(() => "");
       if (cmdline && re.test(cmdline.replace(/\0/g, " ").trim())) found.push(pid);
     }),
   );
