@@ -49,7 +49,7 @@ export function SignInForm({ next, oidcName }: Props) {
           Password
           <input name="password" type="password" required autoComplete="current-password" className="mt-1 w-full rounded border border-slate-300 bg-white px-2 py-1.5 dark:border-slate-700 dark:bg-slate-900" />
         </label>
-        {error && <p role="alert" className="text-sm text-red-700 dark:text-red-300">{error}</p>}
+        {error && <p role="alert" data-testid="sign-in-error" className="text-sm text-red-700 dark:text-red-300">{error}</p>}
         <button type="submit" disabled={busy} className="w-full rounded bg-slate-900 px-3 py-2 text-sm font-medium text-white disabled:opacity-60 dark:bg-slate-100 dark:text-slate-900">
           Sign in
         </button>

@@ -83,7 +83,9 @@ export function withErrors<A extends unknown[]>(handler: (...args: A) => Promise
         for (const [k, v] of Object.entries(err.headers)) res.headers.set(k, v);
         return res;
       }
-      console.error("[lockboard] request failed:", err);
+      // Driver errors can echo a connection string: mask passwords before anything reaches the log.
+      const text = err instanceof Error ? `${err.message}\n${err.stack ?? ""}` : String(err);
+      console.error("[lockboard] request failed:", text.replace(/([a-z+]+:\/\/[^:/@\s]+:)[^@\s]*@/gi, "$1***@"));
       return apiError(503, "store_unavailable", "the dashboard's store did not answer; retry shortly");
     }
   };
