@@ -1,6 +1,7 @@
 import "server-only";
 import { NextResponse } from "next/server";
 import { z } from "zod";
+import { maskSecretsIn } from "../sources/secret-box";
 
 /** One shape for every API error: `{ error: { code, message, issues? } }`. */
 export function apiError(status: number, code: string, message: string, issues?: unknown) {
@@ -85,7 +86,7 @@ export function withErrors<A extends unknown[]>(handler: (...args: A) => Promise
       }
       // Driver errors can echo a connection string: mask passwords before anything reaches the log.
       const text = err instanceof Error ? `${err.message}\n${err.stack ?? ""}` : String(err);
-      console.error("[lockboard] request failed:", text.replace(/([a-z+]+:\/\/[^:/@\s]+:)[^@\s]*@/gi, "$1***@"));
+      console.error("[lockboard] request failed:", maskSecretsIn(text));
       return apiError(503, "store_unavailable", "the dashboard's store did not answer; retry shortly");
     }
   };

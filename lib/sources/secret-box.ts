@@ -72,3 +72,8 @@ export function maskUrl(url: string): string {
     return url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
   }
 }
+
+/** Driver errors sometimes echo the connection string; never let a password through. */
+export function maskSecretsIn(text: string): string {
+  return text.replace(/([a-z+]+:\/\/[^:/@\s]+:)[^@\s]*@/gi, "$1***@");
+}
