@@ -47,6 +47,7 @@ class Handler(BaseHTTPRequestHandler):
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 2048  # uvicorn's default backlog: the kernel queues the burst, accept() drains it
 
     def get_request(self):
         try:
