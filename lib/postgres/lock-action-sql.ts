@@ -9,7 +9,8 @@ import "server-only";
 /** The target backend as it is now: identity, what it holds, whom it blocks (the blast radius). */
 export type TargetBackendRow = {
   pid: number;
-  backend_start: string;
+  /** null when the monitoring role may not see it (no pg_monitor). */
+  backend_start: string | null;
   backend_type: string | null;
   datname: string | null;
   usename: string | null;
@@ -20,7 +21,7 @@ export type TargetBackendRow = {
   state_age_ms: number | null;
   query: string | null;
   is_self: boolean;
-  same_start: boolean;
+  same_start: boolean | null;
   holds_lock: boolean | null;
   locks_total: number;
   locks: { locktype: string; mode: string; granted: boolean; object: string }[] | null;

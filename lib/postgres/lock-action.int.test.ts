@@ -57,7 +57,7 @@ describe.each(servers)("guarded lock release on $name", (server) => {
     expect(hb).toMatchObject({ state: "idle", application: "lockboard-test-app", own: false, backendType: "client backend" });
     expect(hb.backendStart).toMatch(/\.\d+/);
 
-    const result = await act("release", { pid: holder.pid, backendStart: hb.backendStart, lock: group.target, reason: "stuck in test" });
+    const result = await act("release", { pid: holder.pid, backendStart: hb.backendStart!, lock: group.target, reason: "stuck in test" });
     expect(result).toMatchObject({ outcome: "released" });
     expect(result.detail).toMatchObject({ signals: ["terminate"], waitersAcquired: true, holderGone: true });
     expect([w1.pid, w2.pid]).toContain((result.detail.newHolders as number[])[0]);
@@ -65,7 +65,7 @@ describe.each(servers)("guarded lock release on $name", (server) => {
 
     const log = await getPrisma().actionLog.findUniqueOrThrow({ where: { id: result.auditId } });
     expect(log).toMatchObject({ actor: "it-operator", action: "lock.release", outcome: "released", reason: "stuck in test" });
-    expect(log.target).toMatchObject({ pid: holder.pid, backendStart: hb.backendStart, lock: group.target });
+    expect(log.target).toMatchObject({ pid: holder.pid, backendStart: hb.backendStart!, lock: group.target });
     expect(log.before).toMatchObject({ pid: holder.pid, holds_lock: true });
     expect(log.detail).toMatchObject({ waitersAcquired: true });
   });
@@ -75,7 +75,7 @@ describe.each(servers)("guarded lock release on $name", (server) => {
     const holder = await open(server.url);
     await holder.client.query("SELECT pg_advisory_lock($1)", [key.toString()]);
     const hb = holderOf(await snapshot(), holder.pid);
-    const input = { pid: holder.pid, backendStart: hb.backendStart, lock: { locktype: "advisory" as const, database: 0, ...encodeBigintKey(key) }, reason: "double click" };
+    const input = { pid: holder.pid, backendStart: hb.backendStart!, lock: { locktype: "advisory" as const, database: 0, ...encodeBigintKey(key) }, reason: "double click" };
     const db = (await holder.client.query<{ oid: string }>("SELECT oid::int8::text AS oid FROM pg_database WHERE datname = current_database()")).rows[0]!.oid;
     input.lock.database = Number(db);
     const results = await Promise.all([act("release", input), act("release", input)]);
@@ -107,7 +107,7 @@ describe.each(servers)("guarded lock release on $name", (server) => {
     const shared = snap.locks.find((l) => l.pid === app.pid && l.advisory)!;
     expect(shared).toMatchObject({ mode: "ShareLock", exclusive: false, advisory: { form: "int4pair", key1: -7, key2: 3 } });
 
-    const own = await act("release", { pid: mine.pid, backendStart: holderOf(snap, mine.pid).backendStart, lock: pair.target, reason: "try own" });
+    const own = await act("release", { pid: mine.pid, backendStart: holderOf(snap, mine.pid).backendStart!, lock: pair.target, reason: "try own" });
     expect(own).toMatchObject({ outcome: "refused", code: "own_connection" });
 
     const probe = new pg.Client({ connectionString: server.url });
@@ -130,7 +130,7 @@ describe.each(servers)("guarded lock release on $name", (server) => {
       const snap = await snapshot();
       expect(snap.tree.find((n) => n.pid === owner.pid)?.children.map((c) => c.pid)).toEqual([waiter.pid]);
       expect(snap.locks.find((l) => l.pid === owner.pid && l.locktype === "relation" && l.mode === "AccessExclusiveLock")?.label).toContain(table);
-      const base = { pid: owner.pid, backendStart: holderOf(snap, owner.pid).backendStart, reason: "table lock" };
+      const base = { pid: owner.pid, backendStart: holderOf(snap, owner.pid).backendStart!, reason: "table lock" };
       expect(await act("terminate", base)).toMatchObject({ outcome: "refused", code: "confirm_end_blocker" });
       const ended = await act("terminate", { ...base, endBlockingBackend: true });
       expect(ended).toMatchObject({ outcome: "released", detail: { waitersAcquired: true } });

@@ -87,6 +87,11 @@ async function decideAndAct(
   const refuse = (code: string, message: string): Verdict => ({ outcome: "refused", code, message });
   if (action === "release" && !input.lock) return refuse("no_lock", "release names the advisory lock to release");
   if (!t) return { outcome: "already_released", message: `backend ${input.pid} is gone: nothing to do` };
+  const rights = toMonitorRights((await client.query<MonitorRightsRow>(MONITOR_RIGHTS_SQL)).rows[0]!);
+  const mine = t.usename === rights.role;
+  if (!rights.pgSignalBackend && !mine) return refuse("insufficient_rights", rights.messages.find((m) => m.includes("pg_signal_backend"))!);
+  // Without pg_monitor another role's backend_start is hidden, so the target cannot be verified.
+  if (t.backend_start === null) return refuse("insufficient_rights", rights.messages.find((m) => m.includes("pg_monitor")) ?? `backend ${input.pid}'s start time is hidden from ${rights.role}`);
   if (!t.same_start) {
     return refuse("pid_reused", `pid ${input.pid} now belongs to another session (started ${t.backend_start}, not ${input.backendStart}): nothing was signalled`);
   }
@@ -100,10 +105,6 @@ async function decideAndAct(
     return refuse("confirm_end_blocker", `backend ${input.pid} holds no advisory lock named here: ending it needs the explicit choice to end a blocking backend`);
   }
   if (!input.lock && t.blocked_pids.length === 0) return { outcome: "already_released", message: `backend ${input.pid} no longer blocks anyone: nothing to do` };
-  const rights = toMonitorRights((await client.query<MonitorRightsRow>(MONITOR_RIGHTS_SQL)).rows[0]!);
-  if (!rights.pgSignalBackend && t.usename !== rights.role) {
-    return refuse("insufficient_rights", rights.messages.find((m) => m.includes("pg_signal_backend"))!);
-  }
 
   const waitersBefore = input.lock ? t.lock_waiters : t.blocked_pids;
   const signal = (kind: "cancel" | "terminate") =>

@@ -13,7 +13,8 @@ export type MonitorRights = {
 
 export type Backend = {
   pid: number;
-  backendStart: string;
+  /** Hidden (null) for other roles' sessions when the monitoring role lacks pg_monitor. */
+  backendStart: string | null;
   backendType: string | null;
   database: string | null;
   user: string | null;
@@ -33,7 +34,7 @@ export type Backend = {
   own: boolean;
 };
 
-export type LockTarget = { locktype: "advisory"; database: number; classid: number; objid: number; objsubid: number };
+export type LockTarget = { locktype: "advisory"; database: number; classid: number; objid: number; objsubid: 1 | 2 };
 
 export type LockInfo = {
   pid: number | null;

@@ -34,7 +34,8 @@ FROM pg_roles r WHERE r.rolname = current_user`;
 /** One backend that holds or waits for a lock (pg_stat_activity + per-pid counts from pg_locks). */
 export type BackendRow = {
   pid: number;
-  backend_start: string;
+  /** null for another role's session when the monitor lacks pg_monitor. */
+  backend_start: string | null;
   backend_type: string | null;
   datname: string | null;
   usename: string | null;
