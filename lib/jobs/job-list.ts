@@ -1,5 +1,6 @@
 import "server-only";
+import { lockSamplerJob } from "../postgres/lock-sampler";
 import type { BackgroundJob } from "./background-job";
 
 /** Every periodic job the server runs (samplers, log tailers); scripts/serve.ts starts them. */
-export const BACKGROUND_JOBS: BackgroundJob[] = [];
+export const BACKGROUND_JOBS: BackgroundJob[] = [lockSamplerJob];

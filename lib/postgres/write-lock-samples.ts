@@ -1,0 +1,66 @@
+import "server-only";
+import type { PrismaClient } from "../store/generated/client";
+import type { LockSnapshot } from "./lock-model";
+
+/** The per-sample row carrying totals, so the history has a point even when nothing waits. */
+export const SUMMARY_LOCK_TYPE = "summary";
+
+/**
+ * Stores what the history needs from one snapshot: a summary row, then advisory locks and
+ * waits (at most `maxRows`), never the thousands of ordinary relation locks of a busy server.
+ */
+export async function writeLockSamples(prisma: PrismaClient, sourceId: number, snap: LockSnapshot, maxRows: number): Promise<number> {
+  const at = new Date(snap.takenAt);
+  const byPid = new Map(snap.backends.map((b) => [b.pid, b]));
+  const waits = snap.locks.filter((l) => !l.granted);
+  const summary = {
+    sourceId,
+    sampledAt: at,
+    pid: 0,
+    lockType: SUMMARY_LOCK_TYPE,
+    mode: "",
+    granted: true,
+    objectKey: null,
+    waitMs: waits.reduce<number | null>((m, l) => (l.waitMs === null ? m : Math.max(m ?? 0, l.waitMs)), null),
+    blockingPids: [],
+    data: {
+      waiters: new Set(waits.map((l) => l.pid)).size,
+      locksTotal: snap.caps.locksTotal,
+      backendsTotal: snap.caps.backendsTotal,
+      capped: snap.caps.locksCapped,
+      rootBlockers: snap.tree.length,
+      stuck: snap.advisory.filter((g) => g.stuck).length,
+    },
+  };
+  const rows = snap.locks
+    .filter((l) => l.pid !== null && (l.advisory || !l.granted))
+    .slice(0, maxRows)
+    .map((l) => {
+      const b = byPid.get(l.pid!);
+      return {
+        sourceId,
+        sampledAt: at,
+        pid: l.pid!,
+        lockType: l.locktype,
+        mode: l.mode,
+        granted: l.granted,
+        objectKey: l.advisory?.objectKey ?? l.label,
+        waitMs: l.waitMs,
+        blockingPids: b?.blockedBy ?? [],
+        data: {
+          label: l.label,
+          key: l.advisory ? l.advisory.label : null,
+          backendStart: b?.backendStart ?? null,
+          application: b?.application ?? null,
+          user: b?.user ?? null,
+          state: b?.state ?? null,
+        },
+      };
+    });
+  await prisma.lockSample.createMany({ data: [summary, ...rows] });
+  return rows.length + 1;
+}
+
+export async function deleteOldLockSamples(prisma: PrismaClient, sourceId: number, olderThan: Date): Promise<number> {
+  return prisma.$executeRaw`DELETE FROM "LockSample" WHERE "sourceId" = ${sourceId} AND "sampledAt" < ${olderThan}`;
+}
