@@ -5,6 +5,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { BACKGROUND_JOBS } from "@/lib/jobs/job-list";
 import { startBackgroundJobs } from "@/lib/jobs/run-background-jobs";
+import { registerDemoPgSource } from "@/lib/postgres/demo-source";
 import { loadConfiguredSources } from "@/lib/sources/source-registry";
 import { disconnectPrisma, getPrisma } from "@/lib/store/prisma";
 import { startStore } from "@/lib/store/start-store";
@@ -25,6 +26,8 @@ process.env.DATABASE_URL = store.databaseUrl;
 const prisma = getPrisma();
 const configured = await loadConfiguredSources(prisma);
 if (configured.length) console.log(`[lockboard] sources from the environment: ${configured.map((s) => `${s.name} (${s.kind})`).join(", ")}`);
+const demoPg = await registerDemoPgSource(prisma, store.embedded);
+if (demoPg) console.log(`[lockboard] no monitored PostgreSQL configured: showing the embedded server's ${demoPg.maskedUrl} as ${demoPg.name}`);
 const jobs = startBackgroundJobs(prisma, BACKGROUND_JOBS);
 
 if (values["state-file"]) {

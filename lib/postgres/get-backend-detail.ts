@@ -1,0 +1,36 @@
+import "server-only";
+import { TARGET_BACKEND_SQL, type TargetBackendRow } from "./lock-action-sql";
+import { withMonitorClient } from "./monitor-pool";
+
+export type BackendDetail = {
+  pid: number;
+  backendStart: string | null;
+  sameBackend: boolean | null;
+  state: string | null;
+  user: string | null;
+  application: string | null;
+  xactAgeMs: number | null;
+  query: string | null;
+  locksTotal: number;
+  locks: { locktype: string; mode: string; granted: boolean; object: string }[];
+  blockedPids: number[];
+};
+
+/** The blast radius of ending a backend: everything it holds, its open transaction, whom it blocks. */
+export async function getBackendDetail(url: string, pid: number, backendStart: string | null): Promise<BackendDetail | null> {
+  const row = await withMonitorClient(url, async (c) => (await c.query<TargetBackendRow>(TARGET_BACKEND_SQL, [pid, backendStart, null, null, null, null])).rows[0]);
+  if (!row) return null;
+  return {
+    pid: row.pid,
+    backendStart: row.backend_start,
+    sameBackend: row.same_start,
+    state: row.state,
+    user: row.usename,
+    application: row.application_name,
+    xactAgeMs: row.xact_age_ms === null ? null : Math.round(row.xact_age_ms),
+    query: row.query,
+    locksTotal: row.locks_total,
+    locks: row.locks ?? [],
+    blockedPids: row.blocked_pids,
+  };
+}
