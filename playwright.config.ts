@@ -28,6 +28,12 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
-    env: { LOCKBOARD_INGEST_TOKEN: E2E_TOKENS.ingest, LOCKBOARD_FAILED_WRITES_TOKEN: E2E_TOKENS.failedWrites },
+    env: {
+      LOCKBOARD_INGEST_TOKEN: E2E_TOKENS.ingest,
+      LOCKBOARD_FAILED_WRITES_TOKEN: E2E_TOKENS.failedWrites,
+      // Locks: a held advisory lock counts as stuck after 2 s, sampled every 2 s.
+      LOCKBOARD_STUCK_AFTER_SECONDS: "2",
+      LOCKBOARD_LOCK_SAMPLE_SECONDS: "2",
+    },
   },
 });

@@ -1,4 +1,5 @@
 import "server-only";
+import { decodeAdvisoryKey } from "./advisory-key";
 import { TARGET_BACKEND_SQL, type TargetBackendRow } from "./lock-action-sql";
 import { withMonitorClient } from "./monitor-pool";
 
@@ -30,7 +31,13 @@ export async function getBackendDetail(url: string, pid: number, backendStart: s
     xactAgeMs: row.xact_age_ms === null ? null : Math.round(row.xact_age_ms),
     query: row.query,
     locksTotal: row.locks_total,
-    locks: row.locks ?? [],
+    // Advisory locks by the keys the application used, not by their raw oid halves.
+    locks: (row.locks ?? []).map((l) => ({
+      locktype: l.locktype,
+      mode: l.mode,
+      granted: l.granted,
+      object: l.locktype === "advisory" ? `key ${decodeAdvisoryKey(Number(l.classid), Number(l.objid), Number(l.objsubid)).label}` : l.object,
+    })),
     blockedPids: row.blocked_pids,
   };
 }

@@ -24,7 +24,7 @@ export type TargetBackendRow = {
   same_start: boolean | null;
   holds_lock: boolean | null;
   locks_total: number;
-  locks: { locktype: string; mode: string; granted: boolean; object: string }[] | null;
+  locks: { locktype: string; mode: string; granted: boolean; object: string; classid: number | null; objid: number | null; objsubid: number | null }[] | null;
   blocked_pids: number[];
   lock_waiters: number[];
 };
@@ -43,7 +43,8 @@ SELECT a.pid, to_json(a.backend_start) #>> '{}' AS backend_start, a.backend_type
        (SELECT json_agg(x) FROM (
           SELECT l.locktype, l.mode, l.granted,
                  concat_ws(' ', CASE WHEN l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) THEN l.relation::regclass::text ELSE l.relation::text END,
-                           l.transactionid::text, l.virtualxid, CASE WHEN l.locktype = 'advisory' THEN concat_ws('/', l.classid, l.objid, l.objsubid) END) AS object
+                           l.transactionid::text, l.virtualxid) AS object,
+                 l.classid::int8 AS classid, l.objid::int8 AS objid, l.objsubid::int AS objsubid
           FROM pg_locks l WHERE l.pid = a.pid ORDER BY l.locktype = 'advisory' DESC, l.granted DESC LIMIT 50) x) AS locks,
        ARRAY(SELECT w.pid FROM pg_stat_activity w WHERE a.pid = ANY(pg_blocking_pids(w.pid))) AS blocked_pids,
        ARRAY(SELECT l.pid FROM pg_locks l WHERE $3::oid IS NOT NULL AND l.locktype = 'advisory' AND NOT l.granted

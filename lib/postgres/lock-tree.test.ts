@@ -48,6 +48,12 @@ describe("blocking tree", () => {
       { pid: 10, children: [{ pid: 11, children: [{ pid: 12, children: [] }] }] },
       { pid: 20, children: [{ pid: 21, children: [] }] },
     ]);
+    // Two waiters queued for one lock: the second is reported blocked by the holder and by the first.
+    expect(buildBlockingTree([
+      { pid: 1, blockedBy: [], xactAgeMs: 1 },
+      { pid: 2, blockedBy: [1], xactAgeMs: 1 },
+      { pid: 3, blockedBy: [1, 2], xactAgeMs: 1 },
+    ])).toEqual([{ pid: 1, children: [{ pid: 2, children: [] }, { pid: 3, children: [] }] }]);
     const cycle = buildBlockingTree([
       { pid: 1, blockedBy: [2], xactAgeMs: 1 },
       { pid: 2, blockedBy: [1], xactAgeMs: 5 },

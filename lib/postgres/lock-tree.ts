@@ -57,7 +57,12 @@ export function describeLock(r: LockRow): LockInfo {
 export function buildBlockingTree(backends: Pick<Backend, "pid" | "blockedBy" | "xactAgeMs">[]): TreeNode[] {
   const blockedBy = new Map(backends.map((b) => [b.pid, b.blockedBy]));
   const children = new Map<number, number[]>();
-  for (const b of backends) for (const blocker of b.blockedBy) children.set(blocker, [...(children.get(blocker) ?? []), b.pid]);
+  for (const b of backends) {
+    // pg_blocking_pids() also names waiters queued ahead for the same lock; when such a waiter
+    // shares a blocker with this one, they are siblings under that blocker, not a chain.
+    const direct = b.blockedBy.filter((x) => !(blockedBy.get(x) ?? []).some((y) => b.blockedBy.includes(y)));
+    for (const blocker of direct) children.set(blocker, [...(children.get(blocker) ?? []), b.pid]);
+  }
   const age = new Map(backends.map((b) => [b.pid, b.xactAgeMs ?? 0]));
   let roots = [...children.keys()].filter((pid) => (blockedBy.get(pid) ?? []).length === 0);
   // Only a cycle left (everyone waits): start from its oldest transaction.
