@@ -17,7 +17,7 @@ const envInt = (name: string, fallback: number) => {
 
 /** LOCKBOARD_LOCK_SNAPSHOT_MAX_LOCKS / _MAX_BACKENDS: what one snapshot may return at most. */
 export const snapshotCaps = () => ({
-  maxLocks: envInt("LOCKBOARD_LOCK_SNAPSHOT_MAX_LOCKS", 2_000),
+  maxLocks: envInt("LOCKBOARD_LOCK_SNAPSHOT_MAX_LOCKS", 1_000),
   maxBackends: envInt("LOCKBOARD_LOCK_SNAPSHOT_MAX_BACKENDS", 500),
 });
 
@@ -33,6 +33,8 @@ export async function readLockSnapshot(client: pg.ClientBase, source: SnapshotSo
   const maxLocks = Math.min(opts.maxLocks ?? caps.maxLocks, caps.maxLocks);
   const maxBackends = Math.min(opts.maxBackends ?? caps.maxBackends, caps.maxBackends);
   const scopeDb = source.config?.scope === "database";
+  // pg_locks is materialized in memory: with 50,000 locks the default work_mem spills to disk.
+  await client.query("SET work_mem = '32MB'");
   const rightsRow = (await client.query<MonitorRightsRow>(MONITOR_RIGHTS_SQL)).rows[0]!;
   const backendRows = (await client.query<BackendRow>(BACKENDS_SQL, [maxBackends, opts.queryChars ?? 300, scopeDb])).rows;
   const blockers = [...new Set(backendRows.flatMap((b) => b.blocking_pids))];

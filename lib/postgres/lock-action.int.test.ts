@@ -5,6 +5,7 @@ import { openSession, randomBigKey, startWaiting, waitUntilWaiting, type Session
 import { upsertSource } from "../sources/source-registry";
 import { disconnectPrisma, getPrisma } from "../store/prisma";
 import { encodeBigintKey } from "./advisory-key";
+import { getBackendDetail } from "./get-backend-detail";
 import { getLockSnapshot } from "./get-lock-snapshot";
 import { performLockAction, type LockAction, type LockActionInput } from "./lock-action";
 import type { LockSnapshot } from "./lock-model";
@@ -55,6 +56,10 @@ describe.each(servers)("guarded lock release on $name", (server) => {
     const hb = holderOf(snap, holder.pid);
     expect(hb).toMatchObject({ state: "idle", application: "lockboard-test-app", own: false, backendType: "client backend" });
     expect(hb.backendStart).toMatch(/\.\d+/);
+
+    const blast = await getBackendDetail(server.url, holder.pid, hb.backendStart);
+    expect(blast).toMatchObject({ sameBackend: true, state: "idle", locksTotal: 1, locks: [{ locktype: "advisory", object: `key ${key}`, granted: true }] });
+    expect(blast!.blockedPids.sort()).toEqual([w1.pid, w2.pid].sort());
 
     const result = await act("release", { pid: holder.pid, backendStart: hb.backendStart!, lock: group.target, reason: "stuck in test" });
     expect(result).toMatchObject({ outcome: "released" });

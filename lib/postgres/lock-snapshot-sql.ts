@@ -115,20 +115,25 @@ export type LockRow = {
  * oid means what regclass says.
  */
 export function locksSql(hasWaitstart: boolean): string {
-  const waitMs = hasWaitstart ? "(extract(epoch FROM now() - l.waitstart) * 1000)::float8" : "NULL::float8";
+  const waitMs = hasWaitstart ? "(extract(epoch FROM now() - t.waitstart) * 1000)::float8" : "NULL::float8";
+  const priority = (a: string) => `CASE WHEN NOT ${a}.granted THEN 0 WHEN ${a}.locktype = 'advisory' THEN 1 WHEN ${a}.pid = ANY($2::int[]) THEN 2 ELSE 3 END`;
+  // pg_locks is read once (materialized); names and casts are computed for the kept rows only.
   return `
-SELECT l.pid, l.locktype, l.mode, l.granted, l.fastpath, l.database::int8::text AS database, d.datname::text,
-       CASE WHEN l.relation IS NULL THEN NULL
-            WHEN l.database IN (0, (SELECT oid FROM pg_database WHERE datname = current_database())) THEN l.relation::regclass::text
-            ELSE l.relation::int8::text END AS relation,
-       l.page, l.tuple::int, l.transactionid::text, l.virtualxid,
-       l.classid::int8::text AS classid, l.objid::int8::text AS objid, l.objsubid::int,
-       CASE WHEN NOT l.granted THEN ${waitMs} END AS wait_ms,
-       (count(*) OVER ())::int AS total
-FROM pg_locks l
-LEFT JOIN pg_database d ON d.oid = l.database
-WHERE l.pid IS DISTINCT FROM pg_backend_pid()
-  AND (NOT $3 OR l.pid IN (SELECT pid FROM pg_stat_activity WHERE datname = current_database()))
-ORDER BY CASE WHEN NOT l.granted THEN 0 WHEN l.locktype = 'advisory' THEN 1 WHEN l.pid = ANY($2::int[]) THEN 2 ELSE 3 END, l.pid
-LIMIT $1`;
+WITH l AS MATERIALIZED (
+  SELECT * FROM pg_locks
+  WHERE pid IS DISTINCT FROM pg_backend_pid()
+    AND (NOT $3 OR pid IN (SELECT pid FROM pg_stat_activity WHERE datname = current_database()))
+), t AS (
+  SELECT * FROM l ORDER BY ${priority("l")}, l.pid LIMIT $1
+)
+SELECT t.pid, t.locktype, t.mode, t.granted, t.fastpath, t.database::int8::text AS database, d.datname::text,
+       CASE WHEN t.relation IS NULL THEN NULL
+            WHEN t.database IN (0, (SELECT oid FROM pg_database WHERE datname = current_database())) THEN t.relation::regclass::text
+            ELSE t.relation::int8::text END AS relation,
+       t.page, t.tuple::int, t.transactionid::text, t.virtualxid,
+       t.classid::int8::text AS classid, t.objid::int8::text AS objid, t.objsubid::int,
+       CASE WHEN NOT t.granted THEN ${waitMs} END AS wait_ms,
+       (SELECT count(*) FROM l)::int AS total
+FROM t LEFT JOIN pg_database d ON d.oid = t.database
+ORDER BY ${priority("t")}, t.pid`;
 }
