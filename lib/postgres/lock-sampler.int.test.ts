@@ -41,6 +41,9 @@ describe("lock sampler", () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(await prisma.lockSample.count({ where: { sourceId: source.id, sampledAt: old } })).toBe(0);
+    const waits = await prisma.lockSample.findMany({ where: { sourceId: source.id, pid: waiter.pid, granted: false } });
+    expect(waits).toHaveLength(3);
+    expect(waits[0]).toMatchObject({ lockType: "advisory", blockingPids: [holder.pid], data: { key: key.toString(), application: "lockboard-test-app" } });
     expect((await prisma.source.findUniqueOrThrow({ where: { id: down.id } })).healthStatus).toBe("down");
 
     const incidents = await prisma.incident.findMany({ where: { sourceId: source.id, kind: ADVISORY_LOCK_STUCK } });

@@ -19,19 +19,17 @@ export async function raiseStuckLockIncidents(
   at: Date,
   episodeGapMs: number,
 ): Promise<number> {
-  let n = 0;
-  for (const g of groups) {
-    if (!g.stuck) continue;
-    const title = `Advisory lock ${g.key.label}${g.database ? ` in ${g.database}` : ""} stuck on ${source.name}`;
-    await prisma.$executeRaw`
-      INSERT INTO "Incident" ("fingerprint","kind","title","sourceId","firstSeen","lastSeen","count")
-      VALUES (${stuckFingerprint(source.id, g.objectKey)}, ${ADVISORY_LOCK_STUCK}, ${title}, ${source.id}, ${at}, ${at}, 1)
-      ON CONFLICT ("fingerprint") DO UPDATE SET
-        "count" = "Incident"."count" + CASE WHEN "Incident"."lastSeen" < EXCLUDED."lastSeen" - make_interval(secs => ${episodeGapMs / 1000}) THEN 1 ELSE 0 END,
-        "lastSeen" = GREATEST("Incident"."lastSeen", EXCLUDED."lastSeen"),
-        "regression" = "Incident"."regression" OR "Incident"."status" = 'resolved',
-        "status" = CASE WHEN "Incident"."status" = 'resolved' THEN 'open' ELSE "Incident"."status" END`;
-    n++;
-  }
-  return n;
+  const stuck = groups.filter((g) => g.stuck);
+  if (stuck.length === 0) return 0;
+  // One statement for all of them: an idle session can sit on thousands of keys.
+  await prisma.$executeRaw`
+    INSERT INTO "Incident" ("fingerprint","kind","title","sourceId","firstSeen","lastSeen","count")
+    SELECT f, ${ADVISORY_LOCK_STUCK}, t, ${source.id}, ${at}, ${at}, 1
+    FROM unnest(${stuck.map((g) => stuckFingerprint(source.id, g.objectKey))}::text[], ${stuck.map((g) => `Advisory lock ${g.key.label}${g.database ? ` in ${g.database}` : ""} stuck on ${source.name}`)}::text[]) AS u(f, t)
+    ON CONFLICT ("fingerprint") DO UPDATE SET
+      "count" = "Incident"."count" + CASE WHEN "Incident"."lastSeen" < EXCLUDED."lastSeen" - make_interval(secs => ${episodeGapMs / 1000}) THEN 1 ELSE 0 END,
+      "lastSeen" = GREATEST("Incident"."lastSeen", EXCLUDED."lastSeen"),
+      "regression" = "Incident"."regression" OR "Incident"."status" = 'resolved',
+      "status" = CASE WHEN "Incident"."status" = 'resolved' THEN 'open' ELSE "Incident"."status" END`;
+  return stuck.length;
 }

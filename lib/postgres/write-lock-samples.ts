@@ -57,7 +57,15 @@ export async function writeLockSamples(prisma: PrismaClient, sourceId: number, s
         },
       };
     });
-  await prisma.lockSample.createMany({ data: [summary, ...rows] });
+  const all = [summary, ...rows];
+  // One INSERT from arrays: several times faster than a 500-row createMany every few seconds.
+  await prisma.$executeRaw`
+    INSERT INTO "LockSample" ("sourceId","sampledAt","pid","lockType","mode","granted","objectKey","waitMs","blockingPids","data")
+    SELECT ${sourceId}, ${at}, u.pid, u.lt, u.mode, u.granted, u.ok, u.wait, ARRAY(SELECT jsonb_array_elements_text(u.bp)::int), u.data
+    FROM unnest(${all.map((r) => r.pid)}::int[], ${all.map((r) => r.lockType)}::text[], ${all.map((r) => r.mode)}::text[],
+                ${all.map((r) => r.granted)}::boolean[], ${all.map((r) => r.objectKey)}::text[], ${all.map((r) => (r.waitMs === null ? null : Math.min(r.waitMs, 2 ** 31 - 1)))}::int[],
+                ${all.map((r) => JSON.stringify(r.blockingPids))}::jsonb[], ${all.map((r) => JSON.stringify(r.data))}::jsonb[])
+      AS u(pid, lt, mode, granted, ok, wait, bp, data)`;
   return rows.length + 1;
 }
 
