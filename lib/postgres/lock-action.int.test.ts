@@ -86,6 +86,27 @@ describe.each(servers)("guarded lock release on $name", (server) => {
     expect(results.map((r) => r.outcome).sort()).toEqual(["already_released", "released"]);
   });
 
+  it("cancels a running holder: enough for a statement's transaction lock, escalated to terminate for a session lock", async () => {
+    const [xactKey, sessionKey] = [randomBigKey(), randomBigKey()];
+    const xact = await open(server.url);
+    const session = await open(server.url);
+    const xactRun = startWaiting(xact, "SELECT pg_advisory_xact_lock($1), pg_sleep(30)", [xactKey.toString()]);
+    await session.client.query("SELECT pg_advisory_lock($1)", [sessionKey.toString()]);
+    const sessionRun = startWaiting(session, "SELECT pg_sleep(30)");
+    let snap = await snapshot();
+    for (let i = 0; i < 50 && !(holderOf(snap, xact.pid)?.state === "active" && holderOf(snap, session.pid)?.state === "active"); i++) snap = await snapshot();
+    const target = (key: bigint) => snap.advisory.find((g) => g.key.form === "bigint" && g.key.key === key.toString())!.target;
+
+    const cancelled = await act("release", { pid: xact.pid, backendStart: holderOf(snap, xact.pid).backendStart!, lock: target(xactKey), reason: "running holder" });
+    expect(cancelled).toMatchObject({ outcome: "released", detail: { signals: ["cancel"], holderGone: false } });
+    expect(await xactRun).toBe("failed");
+    expect((await xact.client.query("SELECT 1 AS ok")).rows[0].ok).toBe(1);
+
+    const escalated = await act("release", { pid: session.pid, backendStart: holderOf(snap, session.pid).backendStart!, lock: target(sessionKey), reason: "running holder, session lock" });
+    expect(escalated).toMatchObject({ outcome: "released", detail: { signals: ["cancel", "terminate"], holderGone: true } });
+    expect(await sessionRun).toBe("failed");
+  });
+
   it("refuses a pid whose backend_start no longer matches, and leaves it alone", async () => {
     const key = randomBigKey();
     const holder = await open(server.url);
