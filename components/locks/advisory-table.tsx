@@ -4,9 +4,13 @@ import type { LockSnapshot } from "@/components/data/locks-query";
 import type { ActionTarget } from "./action-dialog";
 import { formatMs } from "./format";
 
+const MAX_ROWS = 200;
+
 export function AdvisoryTable({ snap, onRelease }: { snap: LockSnapshot; onRelease: (t: ActionTarget) => void }) {
   const byPid = new Map(snap.backends.map((b) => [b.pid, b]));
-  const rows = snap.advisory.flatMap((g) => (g.holders.length ? g.holders : [null]).map((h) => ({ g, h, b: h ? byPid.get(h.pid) : undefined })));
+  // Stuck and contended keys sort first; one session holding thousands of keys is summarized.
+  const all = snap.advisory.flatMap((g) => (g.holders.length ? g.holders : [null]).map((h) => ({ g, h, b: h ? byPid.get(h.pid) : undefined })));
+  const rows = [...all.filter((r) => r.g.stuck), ...all.filter((r) => !r.g.stuck)].slice(0, MAX_ROWS);
   return (
     <div className="rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <h2 className="border-b border-slate-200 px-3 py-2 text-sm font-medium dark:border-slate-800">Advisory locks ({snap.advisory.length})</h2>
@@ -78,6 +82,11 @@ export function AdvisoryTable({ snap, onRelease }: { snap: LockSnapshot; onRelea
               ))}
             </tbody>
           </table>
+          {all.length > rows.length && (
+            <p className="border-t border-slate-100 px-3 py-2 text-xs text-slate-500 dark:border-slate-800">
+              Showing {rows.length} of {all.length.toLocaleString()} advisory holds (stuck and contended first).
+            </p>
+          )}
         </div>
       )}
     </div>

@@ -1,7 +1,7 @@
 "use client";
 
 import type { LockSnapshot } from "@/components/data/locks-query";
-import type { Backend, LockInfo, TreeNode } from "@/lib/postgres/lock-model";
+import type { AdvisoryLockGroup, Backend, LockInfo, TreeNode } from "@/lib/postgres/lock-model";
 import type { ActionTarget } from "./action-dialog";
 import { formatMs } from "./format";
 
@@ -10,8 +10,9 @@ export function BlockingTree({ snap, onAct }: { snap: LockSnapshot; onAct: (t: A
   const byPid = new Map(snap.backends.map((b) => [b.pid, b]));
   const waitsOf = new Map<number, LockInfo>();
   for (const l of snap.locks) if (!l.granted && l.pid !== null && !waitsOf.has(l.pid)) waitsOf.set(l.pid, l);
-  const advisoryHeld = new Map<number, LockInfo>();
-  for (const l of snap.locks) if (l.granted && l.advisory && l.pid !== null && !advisoryHeld.has(l.pid)) advisoryHeld.set(l.pid, l);
+  const groups = new Map(snap.advisory.map((g) => [g.objectKey, g]));
+  const advisoryHeld = new Map<number, AdvisoryLockGroup>();
+  for (const l of snap.locks) if (l.granted && l.objectKey && l.pid !== null && !advisoryHeld.has(l.pid) && groups.has(l.objectKey)) advisoryHeld.set(l.pid, groups.get(l.objectKey)!);
   return (
     <div className="rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <h2 className="border-b border-slate-200 px-3 py-2 text-sm font-medium dark:border-slate-800">Blocking tree ({snap.tree.length} root blocker{snap.tree.length === 1 ? "" : "s"})</h2>
@@ -33,7 +34,7 @@ function Node({ node, root, byPid, waitsOf, advisoryHeld, onAct }: {
   root?: boolean;
   byPid: Map<number, Backend>;
   waitsOf: Map<number, LockInfo>;
-  advisoryHeld: Map<number, LockInfo>;
+  advisoryHeld: Map<number, AdvisoryLockGroup>;
   onAct: (t: ActionTarget) => void;
 }) {
   const b = byPid.get(node.pid);
@@ -41,7 +42,7 @@ function Node({ node, root, byPid, waitsOf, advisoryHeld, onAct }: {
   const held = advisoryHeld.get(node.pid);
   const act = (action: "cancel" | "terminate") =>
     b?.backendStart &&
-    onAct({ action, pid: node.pid, backendStart: b.backendStart, lock: held?.advisory?.target, what: held ? held.label : "the locks it holds (not an advisory lock)", backend: b });
+    onAct({ action, pid: node.pid, backendStart: b.backendStart, lock: held?.target, what: held ? `advisory ${held.key.form === "bigint" ? "key" : "keys"} ${held.key.label}` : "the locks it holds (not an advisory lock)", backend: b });
   return (
     <li data-testid={root ? "tree-root" : "tree-node"} data-pid={node.pid} className="rounded border border-slate-200 p-2 text-sm dark:border-slate-700">
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">

@@ -129,8 +129,9 @@ describe.each(servers)("guarded lock release on $name", (server) => {
     const pair = snap.advisory.find((g) => g.holders.some((h) => h.pid === mine.pid))!;
     expect(pair.key).toEqual({ form: "int4pair", key1: 7, key2: -3, label: "(7, -3)" });
     expect(holderOf(snap, mine.pid).own).toBe(true);
-    const shared = snap.locks.find((l) => l.pid === app.pid && l.advisory)!;
-    expect(shared).toMatchObject({ mode: "ShareLock", exclusive: false, advisory: { form: "int4pair", key1: -7, key2: 3 } });
+    const shared = snap.locks.find((l) => l.pid === app.pid && l.objectKey)!;
+    expect(shared).toMatchObject({ mode: "ShareLock", exclusive: false, label: "advisory keys (-7, 3) in postgres" });
+    expect(snap.advisory.find((g) => g.objectKey === shared.objectKey)?.key).toMatchObject({ form: "int4pair", key1: -7, key2: 3 });
 
     const own = await act("release", { pid: mine.pid, backendStart: holderOf(snap, mine.pid).backendStart!, lock: pair.target, reason: "try own" });
     expect(own).toMatchObject({ outcome: "refused", code: "own_connection" });

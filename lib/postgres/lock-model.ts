@@ -45,8 +45,12 @@ export type LockInfo = {
   database: string | null;
   label: string;
   waitMs: number | null;
-  advisory: (AdvisoryKey & { target: LockTarget; objectKey: string }) | null;
+  /** Advisory locks only: the AdvisoryLockGroup (key, target) this row belongs to. */
+  objectKey: string | null;
 };
+
+/** A lock row while the snapshot is built; the decoded key moves to its group before it is sent. */
+export type DescribedLock = LockInfo & { advisory: (AdvisoryKey & { target: LockTarget; objectKey: string }) | null };
 
 export type AdvisoryLockGroup = {
   objectKey: string;

@@ -20,8 +20,9 @@ export type MonitorRightsRow = {
   now: string;
 };
 
+/** Also raises work_mem for this monitor session: a materialized pg_locks of 50,000 rows spills past the default. */
 export const MONITOR_RIGHTS_SQL = `
-SELECT current_user AS role,
+SELECT set_config('work_mem', '32MB', false) AS work_mem, current_user AS role,
        current_setting('server_version_num')::int AS version_num,
        r.rolsuper AS superuser,
        pg_has_role(current_user, 'pg_monitor', 'USAGE') AS pg_monitor,

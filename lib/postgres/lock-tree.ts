@@ -1,12 +1,12 @@
 import { advisoryObjectKey, decodeAdvisoryKey } from "./advisory-key";
-import type { AdvisoryLockGroup, Backend, LockInfo, TreeNode } from "./lock-model";
+import type { AdvisoryLockGroup, Backend, DescribedLock, TreeNode } from "./lock-model";
 import type { LockRow } from "./lock-snapshot-sql";
 
 /** What a pg_locks row locks, in words: relation names, tuples, transaction ids, decoded advisory keys. */
-export function describeLock(r: LockRow): LockInfo {
+export function describeLock(r: LockRow): DescribedLock {
   const classid = r.classid === null ? null : Number(r.classid);
   const objid = r.objid === null ? null : Number(r.objid);
-  let advisory: LockInfo["advisory"] = null;
+  let advisory: DescribedLock["advisory"] = null;
   let label: string;
   switch (r.locktype) {
     case "relation":
@@ -46,6 +46,7 @@ export function describeLock(r: LockRow): LockInfo {
     database: r.datname,
     label,
     waitMs: r.wait_ms === null ? null : Math.round(r.wait_ms),
+    objectKey: advisory?.objectKey ?? null,
     advisory,
   };
 }
@@ -76,7 +77,7 @@ export function buildBlockingTree(backends: Pick<Backend, "pid" | "blockedBy" | 
 }
 
 /** Advisory lock objects with their holders and waiters, longest wait first. */
-export function groupAdvisoryLocks(locks: LockInfo[]): AdvisoryLockGroup[] {
+export function groupAdvisoryLocks(locks: DescribedLock[]): AdvisoryLockGroup[] {
   const groups = new Map<string, AdvisoryLockGroup>();
   for (const l of locks) {
     if (!l.advisory || l.pid === null) continue;

@@ -12,6 +12,7 @@ export const SUMMARY_LOCK_TYPE = "summary";
 export async function writeLockSamples(prisma: PrismaClient, sourceId: number, snap: LockSnapshot, maxRows: number): Promise<number> {
   const at = new Date(snap.takenAt);
   const byPid = new Map(snap.backends.map((b) => [b.pid, b]));
+  const groups = new Map(snap.advisory.map((g) => [g.objectKey, g]));
   const waits = snap.locks.filter((l) => !l.granted);
   const summary = {
     sourceId,
@@ -33,7 +34,7 @@ export async function writeLockSamples(prisma: PrismaClient, sourceId: number, s
     },
   };
   const rows = snap.locks
-    .filter((l) => l.pid !== null && (l.advisory || !l.granted))
+    .filter((l) => l.pid !== null && (l.objectKey || !l.granted))
     .slice(0, maxRows)
     .map((l) => {
       const b = byPid.get(l.pid!);
@@ -44,12 +45,12 @@ export async function writeLockSamples(prisma: PrismaClient, sourceId: number, s
         lockType: l.locktype,
         mode: l.mode,
         granted: l.granted,
-        objectKey: l.advisory?.objectKey ?? l.label,
+        objectKey: l.objectKey ?? l.label,
         waitMs: l.waitMs,
         blockingPids: b?.blockedBy ?? [],
         data: {
           label: l.label,
-          key: l.advisory ? l.advisory.label : null,
+          key: l.objectKey ? (groups.get(l.objectKey)?.key.label ?? null) : null,
           backendStart: b?.backendStart ?? null,
           application: b?.application ?? null,
           user: b?.user ?? null,
