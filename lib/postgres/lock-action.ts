@@ -3,6 +3,7 @@ import type pg from "pg";
 import { z } from "zod";
 import { writeActionLog } from "../audit/write-action-log";
 import type { Actor } from "../auth/roles";
+import { maskSecretsIn } from "../sources/source-registry";
 import type { PrismaClient } from "../store/generated/client";
 import { AFTER_ACTION_SQL, SIGNAL_BACKEND_SQL, TARGET_BACKEND_SQL, type AfterRow, type SignalRow, type TargetBackendRow } from "./lock-action-sql";
 import { MONITOR_RIGHTS_SQL, type MonitorRightsRow } from "./lock-snapshot-sql";
@@ -64,7 +65,7 @@ export async function performLockAction(
       { maxWait: 10_000, timeout: 30_000 },
     );
   } catch (err) {
-    verdict = { outcome: "failed", code: "action_failed", message: `could not act on ${args.source.name}: ${(err as Error).message}` };
+    verdict = { outcome: "failed", code: "action_failed", message: `could not act on ${args.source.name}: ${maskSecretsIn((err as Error).message)}` };
   }
   const log = await writeActionLog(prisma, {
     actor: args.actor.name,
@@ -136,7 +137,7 @@ async function decideAndAct(
   if (waitersBefore.length > 0) state = await waitFor(after, (a) => a.still_waiting.length < waitersBefore.length || a.holders.some((p) => waitersBefore.includes(p)), 2_000);
   const newHolders = state.holders.filter((p) => waitersBefore.includes(p));
   const waitersAcquired = waitersBefore.length === 0 ? null : input.lock ? newHolders.length > 0 : state.still_waiting.length < waitersBefore.length;
-  const what = action === "cancel" ? "cancelled the statement of" : "ended";
+  const what = signals.length === 1 && signals[0] === "cancel" ? "cancelled the running statement of" : "ended";
   return {
     outcome: "released",
     message: `${what} backend ${input.pid} (${signals.join(" then ")})${waitersAcquired ? `; ${newHolders.length ? `waiter ${newHolders.join(", ")} got the lock` : "its waiters went on"}` : waitersAcquired === false ? "; no waiter has the lock yet" : ""}`,
