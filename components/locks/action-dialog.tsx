@@ -42,7 +42,7 @@ export function ActionDialog({ source, target, onClose }: { source: string; targ
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
           {target.action === "release"
             ? `Only the holding session can unlock ${target.what}, so releasing ends that session: its query is cancelled if it is running, and the session is terminated if it is idle or still holds the lock after a short grace.`
-            : `This ${target.action === "cancel" ? "cancels the running statement of" : "ends"} a root blocker holding ${target.what}.`}
+            : `This ${target.action === "cancel" ? "cancels the running statement of" : "ends"} a root blocker that holds ${target.what}.`}
         </p>
         <div className="mt-3 rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100" data-testid="blast-radius">
           <p className="font-medium">Blast radius</p>

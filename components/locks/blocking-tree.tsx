@@ -42,7 +42,7 @@ function Node({ node, root, byPid, waitsOf, advisoryHeld, onAct }: {
   const held = advisoryHeld.get(node.pid);
   const act = (action: "cancel" | "terminate") =>
     b?.backendStart &&
-    onAct({ action, pid: node.pid, backendStart: b.backendStart, lock: held?.target, what: held ? `advisory ${held.key.form === "bigint" ? "key" : "keys"} ${held.key.label}` : "the locks it holds (not an advisory lock)", backend: b });
+    onAct({ action, pid: node.pid, backendStart: b.backendStart, lock: held?.target, what: held ? `advisory ${held.key.form === "bigint" ? "key" : "keys"} ${held.key.label}` : "no advisory lock, only the locks listed below", backend: b });
   return (
     <li data-testid={root ? "tree-root" : "tree-node"} data-pid={node.pid} className="rounded border border-slate-200 p-2 text-sm dark:border-slate-700">
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
