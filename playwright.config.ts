@@ -22,7 +22,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node_modules/.bin/tsx --conditions=react-server scripts/serve.ts --port ${port} --state-file ${STATE_FILE}`,
+    command: `node_modules/.bin/tsx --conditions=react-server scripts/serve.ts --port ${port} --state-file ${STATE_FILE} --demo-mongo`,
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,

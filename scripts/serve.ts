@@ -5,7 +5,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { BACKGROUND_JOBS } from "@/lib/jobs/job-list";
 import { startBackgroundJobs } from "@/lib/jobs/run-background-jobs";
-import { loadConfiguredSources } from "@/lib/sources/source-registry";
+import { loadConfiguredSources, upsertSource } from "@/lib/sources/source-registry";
 import { disconnectPrisma, getPrisma } from "@/lib/store/prisma";
 import { startStore } from "@/lib/store/start-store";
 
@@ -14,6 +14,8 @@ const { values } = parseArgs({
     port: { type: "string", default: process.env.PORT ?? "3000" },
     host: { type: "string", default: process.env.HOST ?? "127.0.0.1" },
     "state-file": { type: "string" },
+    // A MongoDB target for the demo and e2e runs: the in-repo test wire server, labelled demo.
+    "demo-mongo": { type: "boolean", default: false },
   },
 });
 
@@ -25,6 +27,17 @@ process.env.DATABASE_URL = store.databaseUrl;
 const prisma = getPrisma();
 const configured = await loadConfiguredSources(prisma);
 if (configured.length) console.log(`[lockboard] sources from the environment: ${configured.map((s) => `${s.name} (${s.kind})`).join(", ")}`);
+
+let demoMongo: { url: string; stop(): Promise<void> } | null = null;
+if (process.env.MONGO_URL) {
+  await upsertSource(prisma, { name: "mongo", kind: "mongodb", url: process.env.MONGO_URL });
+} else if (values["demo-mongo"]) {
+  // Only here does the product touch the test server: no MONGO_URL and a demo Mongo asked for.
+  const { startTestMongoServer } = await import("@/e2e/support/mongo-server/server");
+  demoMongo = await startTestMongoServer();
+  await upsertSource(prisma, { name: "demo-mongo", kind: "mongodb", url: demoMongo.url, demo: true });
+  console.log(`[lockboard] demo MongoDB (in-memory test wire server, not a real mongod) at ${demoMongo.url}, source "demo-mongo"`);
+}
 const jobs = startBackgroundJobs(prisma, BACKGROUND_JOBS);
 
 if (values["state-file"]) {
@@ -32,7 +45,7 @@ if (values["state-file"]) {
   mkdirSync(path.dirname(values["state-file"]), { recursive: true });
   writeFileSync(
     values["state-file"],
-    JSON.stringify({ databaseUrl: store.databaseUrl, embeddedUrl: store.embedded?.url() ?? null, logDir: store.embedded?.logDir ?? null }),
+    JSON.stringify({ databaseUrl: store.databaseUrl, embeddedUrl: store.embedded?.url() ?? null, logDir: store.embedded?.logDir ?? null, demoMongoUrl: demoMongo?.url ?? null }),
   );
 }
 
@@ -52,6 +65,7 @@ const stop = async (code: number) => {
     await exited;
   }
   await jobs.stop();
+  await demoMongo?.stop();
   await disconnectPrisma();
   await store.embedded?.stop();
   process.exit(code);

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 /** Push-endpoint tokens the Playwright web server is started with (playwright.config.ts). */
 export const E2E_TOKENS = { ingest: "e2e-ingest-token", failedWrites: "e2e-failed-writes-token" } as const;
 
-export type E2EState = { databaseUrl: string; embeddedUrl: string | null; logDir: string | null };
+export type E2EState = { databaseUrl: string; embeddedUrl: string | null; logDir: string | null; demoMongoUrl?: string | null };
 
 export function readE2EState(): E2EState {
   return JSON.parse(readFileSync(process.env.LOCKBOARD_E2E_STATE ?? ".lockboard/e2e/state.json", "utf8"));

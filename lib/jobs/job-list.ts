@@ -1,5 +1,6 @@
 import "server-only";
 import type { BackgroundJob } from "./background-job";
+import { failedWriteRetryJob } from "../replay/retry-job";
 
 /** Every periodic job the server runs (samplers, log tailers); scripts/serve.ts starts them. */
-export const BACKGROUND_JOBS: BackgroundJob[] = [];
+export const BACKGROUND_JOBS: BackgroundJob[] = [failedWriteRetryJob];
