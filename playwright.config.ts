@@ -28,6 +28,10 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
-    env: { LOCKBOARD_INGEST_TOKEN: E2E_TOKENS.ingest, LOCKBOARD_FAILED_WRITES_TOKEN: E2E_TOKENS.failedWrites },
+    env: {
+      LOCKBOARD_INGEST_TOKEN: E2E_TOKENS.ingest,
+      LOCKBOARD_FAILED_WRITES_TOKEN: E2E_TOKENS.failedWrites,
+      LOCKBOARD_CAPACITY_INTERVAL_SECONDS: "1",
+    },
   },
 });

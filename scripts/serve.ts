@@ -54,6 +54,8 @@ const next = spawn(path.resolve("node_modules/.bin/next"), ["start", "-p", value
   env: { ...process.env, DATABASE_URL: store.databaseUrl, NEXT_TELEMETRY_DISABLED: "1" },
 });
 console.log(`[lockboard] dashboard: http://localhost:${values.port}`);
+// The dashboard watches its own file descriptors too: it is one more process that can hit EMFILE.
+if (next.pid) await upsertSource(prisma, { name: "lockboard-dashboard", kind: "process", config: { pid: next.pid } });
 
 let stopping = false;
 const stop = async (code: number) => {
