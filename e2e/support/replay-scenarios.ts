@@ -2,7 +2,9 @@
 // MongoDB) by lib/replay/replay-*.int.test.ts.
 import { spawn } from "node:child_process";
 import { expect, it } from "vitest";
-import { upsertSource } from "@/lib/sources/source-registry";
+import { getSourceConnection, upsertSource } from "@/lib/sources/source-registry";
+import { replayOneNow } from "@/lib/replay/replay-one";
+import { failedWriteRetryJob } from "@/lib/replay/retry-job";
 import { captureFailedWrites } from "@/lib/replay/capture-failed-writes";
 import { createReplayRun, runReplay } from "@/lib/replay/replay-run";
 import type { PrismaClient } from "@/lib/store/generated/client";
@@ -49,6 +51,13 @@ export function replayScenarios(prisma: PrismaClient, getTarget: () => ReplayTar
     expect((conflict.outcomeDetail as { diff: unknown[] }).diff).toEqual([{ field: "text", expected: other.text, actual: "edited by the app" }]);
     const log = await prisma.actionLog.findFirst({ where: { action: "replay_failed_writes" }, orderBy: { id: "desc" } });
     expect(log?.outcome).toBe("1 already present, 1 conflict");
+    // Replaying the conflict again changes nothing; only the operator's explicit overwrite does.
+    expect((await replayOneNow(prisma, ids[1], { actor: "op" })).status).toBe("conflict");
+    expect(await t.get(other.messageId)).toEqual({ ...other, text: "edited by the app" });
+    expect((await replayOneNow(prisma, ids[1], { actor: "op", overwrite: true })).status).toBe("applied");
+    expect(await t.get(other.messageId)).toEqual(other);
+    const overwriteLog = await prisma.actionLog.findFirst({ where: { action: "replay_failed_writes" }, orderBy: { id: "desc" } });
+    expect(overwriteLog).toMatchObject({ actor: "op", outcome: "1 applied", detail: { overwrite: true } });
   });
 
   it("8 concurrent replayers over overlapping selections of 10,000 writes apply each exactly once", async () => {
@@ -92,6 +101,14 @@ export function replayScenarios(prisma: PrismaClient, getTarget: () => ReplayTar
       expect(w.payload).toEqual({ document: message(w.id === ids[0] ? 1 : w.id === ids[1] ? 2 : 3, "down") });
     }
     expect(await prisma.failedWriteAttempt.count({ where: { failedWriteId: { in: ids }, outcome: "transient_error" } })).toBe(6);
+    // The target comes back; once the next attempt time has come, the retry job applies them.
+    const back = await getSourceConnection(prisma, t.sourceId);
+    await upsertSource(prisma, { name: down.name, kind: t.kind, url: back!.url! });
+    await prisma.failedWrite.updateMany({ where: { id: { in: ids } }, data: { nextAttemptAt: new Date(Date.now() - 1000) } });
+    await failedWriteRetryJob.run({ prisma, signal: new AbortController().signal });
+    expect(await statuses(prisma, ids)).toEqual(["applied", "applied", "applied"]);
+    expect(await t.count("down")).toBe(3);
+    expect(await prisma.failedWrite.findMany({ where: { id: { in: ids } }, select: { attempts: true, nextAttemptAt: true } })).toEqual(ids.map(() => ({ attempts: 3, nextAttemptAt: null })));
     await prisma.source.delete({ where: { id: down.id } });
   });
 

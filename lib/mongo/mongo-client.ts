@@ -8,7 +8,14 @@ const cache = ((globalThis as unknown as { lockboardMongoClients?: Map<string, P
 export function getMongoClient(url: string): Promise<MongoClient> {
   let p = cache.get(url);
   if (!p) {
-    const client = new MongoClient(url, { appName: "lockboard", serverSelectionTimeoutMS: 3000, connectTimeoutMS: 3000, maxPoolSize: 10 });
+    // Options given in the URL win over these defaults (the driver prefers the options object).
+    const fromUrl = (name: string) => new RegExp(`[?&]${name}=`, "i").test(url);
+    const client = new MongoClient(url, {
+      appName: "lockboard",
+      maxPoolSize: 10,
+      ...(fromUrl("serverSelectionTimeoutMS") ? {} : { serverSelectionTimeoutMS: 3000 }),
+      ...(fromUrl("connectTimeoutMS") ? {} : { connectTimeoutMS: 3000 }),
+    });
     p = client.connect();
     cache.set(url, p);
     p.catch(() => {
