@@ -17,6 +17,8 @@ const { values } = parseArgs({
     "state-file": { type: "string" },
     // Everything this process and the dashboard print, also copied here (tests grep it for secrets).
     "log-file": { type: "string" },
+    // A MongoDB target for the demo and e2e runs: the in-repo test wire server, labelled demo.
+    "demo-mongo": { type: "boolean", default: false },
   },
 });
 
@@ -40,6 +42,17 @@ process.env.DATABASE_URL = store.databaseUrl;
 const prisma = getPrisma();
 const configured = await loadConfiguredSources(prisma);
 if (configured.length) console.log(`[lockboard] sources from the environment: ${configured.map((s) => `${s.name} (${s.kind})`).join(", ")}`);
+
+let demoMongo: { url: string; stop(): Promise<void> } | null = null;
+if (process.env.MONGO_URL) {
+  await upsertSource(prisma, { name: "mongo", kind: "mongodb", url: process.env.MONGO_URL });
+} else if (values["demo-mongo"]) {
+  // Only here does the product touch the test server: no MONGO_URL and a demo Mongo asked for.
+  const { startTestMongoServer } = await import("@/e2e/support/mongo-server/server");
+  demoMongo = await startTestMongoServer();
+  await upsertSource(prisma, { name: "demo-mongo", kind: "mongodb", url: demoMongo.url, demo: true });
+  console.log(`[lockboard] demo MongoDB (in-memory test wire server, not a real mongod) at ${demoMongo.url}, source "demo-mongo"`);
+}
 const users = await ensureInitialUsers(prisma);
 if (users.generated) {
   // Shown once: only a hash is stored. `npm run user` adds more accounts.
@@ -52,7 +65,7 @@ if (values["state-file"]) {
   mkdirSync(path.dirname(values["state-file"]), { recursive: true });
   writeFileSync(
     values["state-file"],
-    JSON.stringify({ databaseUrl: store.databaseUrl, embeddedUrl: store.embedded?.url() ?? null, logDir: store.embedded?.logDir ?? null }),
+    JSON.stringify({ databaseUrl: store.databaseUrl, embeddedUrl: store.embedded?.url() ?? null, logDir: store.embedded?.logDir ?? null, demoMongoUrl: demoMongo?.url ?? null }),
   );
 }
 
@@ -76,6 +89,7 @@ const stop = async (code: number) => {
     await exited;
   }
   await jobs.stop();
+  await demoMongo?.stop();
   await disconnectPrisma();
   await store.embedded?.stop();
   process.exit(code);
