@@ -1,6 +1,7 @@
 "use client";
 
 import { useFailedWrite, useReplayOne } from "@/components/data/failed-writes-query";
+import { useCan } from "@/components/auth/actor-context";
 import { LoadingPanel } from "@/components/ui/loading-panel";
 import { StatusBadge, statusLabel } from "./status-badge";
 
@@ -10,6 +11,7 @@ const pre = "max-h-64 overflow-auto rounded bg-slate-100 p-2 font-mono text-xs d
 export function FailedWriteDetailPanel({ id, closeHref }: { id: number; closeHref: string }) {
   const { data: w, isLoading, error } = useFailedWrite(id);
   const replay = useReplayOne();
+  const canReplay = useCan("operator");
   return (
     <aside className="mb-6 rounded-lg border border-slate-300 bg-white p-4 dark:border-slate-700 dark:bg-slate-900" aria-label="Failed write detail">
       <LoadingPanel isLoading={isLoading} error={error}>
@@ -20,10 +22,12 @@ export function FailedWriteDetailPanel({ id, closeHref }: { id: number; closeHre
               <StatusBadge status={w.status} />
               <span className="font-mono text-xs">{w.operation} {w.namespace} {JSON.stringify(w.key)}</span>
               <span className="text-slate-500">on {w.source.name}{w.source.demo ? " (demo server)" : ""}</span>
-              <button className={btn} disabled={replay.isPending || w.status === "applied" || w.status === "already_present"} onClick={() => replay.mutate({ id: w.id })}>
-                {replay.isPending ? "Replaying…" : "Replay"}
-              </button>
-              {w.status === "conflict" && (
+              {canReplay && (
+                <button className={btn} disabled={replay.isPending || w.status === "applied" || w.status === "already_present"} onClick={() => replay.mutate({ id: w.id })}>
+                  {replay.isPending ? "Replaying…" : "Replay"}
+                </button>
+              )}
+              {canReplay && w.status === "conflict" && (
                 <button className={btn} disabled={replay.isPending} onClick={() => confirm("Write the payload over the record the target holds now?") && replay.mutate({ id: w.id, overwrite: true })}>
                   Overwrite target…
                 </button>

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useState } from "react";
+import { useCan } from "@/components/auth/actor-context";
 import { useFailedWrites, useStartReplay, type FailedWriteFilters } from "@/components/data/failed-writes-query";
 import { LoadingPanel } from "@/components/ui/loading-panel";
 import { TimeAgo } from "@/components/ui/time-ago";
@@ -23,6 +24,7 @@ export function FailedWritesTable({ filters, linkBase }: { filters: FailedWriteF
   const [confirming, setConfirming] = useState(false);
   const [runId, setRunId] = useState<number | null>(null);
   const start = useStartReplay();
+  const canReplay = useCan("operator");
   const items = data?.items ?? [];
   const toggle = (id: number) => setSelected((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
   const replay = (body: Parameters<typeof start.mutate>[0]) =>
@@ -32,10 +34,12 @@ export function FailedWritesTable({ filters, linkBase }: { filters: FailedWriteF
     <LoadingPanel isLoading={isLoading} error={error} isEmpty={items.length === 0} empty="No failed writes match. Apps hand them over with POST /api/failed-writes (see the README).">
       <div className="mb-3 flex flex-wrap items-center gap-2 text-sm">
         <span className="text-slate-600 dark:text-slate-400">{data?.total ?? 0} matching{data?.unparsed ? ` · ${data.unparsed} unparsed submissions kept` : ""}</span>
-        <button className={btn} disabled={selected.size === 0 || start.isPending} onClick={() => replay({ ids: [...selected], expectedCount: selected.size })}>
-          Replay selected ({selected.size})
-        </button>
-        {!confirming ? (
+        {canReplay && (
+          <button className={btn} disabled={selected.size === 0 || start.isPending} onClick={() => replay({ ids: [...selected], expectedCount: selected.size })}>
+            Replay selected ({selected.size})
+          </button>
+        )}
+        {!canReplay ? null : !confirming ? (
           <button className={btn} disabled={!data?.total} onClick={() => setConfirming(true)}>Replay all matching…</button>
         ) : (
           <span className="flex items-center gap-2 rounded border border-amber-300 bg-amber-50 px-2 py-1 dark:border-amber-800 dark:bg-amber-950">
