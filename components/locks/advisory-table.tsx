@@ -1,5 +1,6 @@
 "use client";
 
+import { useCan } from "@/components/auth/actor-context";
 import type { LockSnapshot } from "@/components/data/locks-query";
 import type { ActionTarget } from "./action-dialog";
 import { formatMs } from "./format";
@@ -7,6 +8,7 @@ import { formatMs } from "./format";
 const MAX_ROWS = 200;
 
 export function AdvisoryTable({ snap, onRelease }: { snap: LockSnapshot; onRelease: (t: ActionTarget) => void }) {
+  const canAct = useCan("operator");
   const byPid = new Map(snap.backends.map((b) => [b.pid, b]));
   // Stuck and contended keys sort first; one session holding thousands of keys is summarized.
   const all = snap.advisory.flatMap((g) => (g.holders.length ? g.holders : [null]).map((h) => ({ g, h, b: h ? byPid.get(h.pid) : undefined })));
@@ -66,7 +68,7 @@ export function AdvisoryTable({ snap, onRelease }: { snap: LockSnapshot; onRelea
                   <td className="px-3 py-2">{g.waiters.length ? g.waiters.map((w) => w.pid).join(", ") : "none"}</td>
                   <td className="px-3 py-2">{formatMs(g.longestWaitMs)}</td>
                   <td className="px-3 py-2 text-right">
-                    {h && b && (
+                    {canAct && h && b && (
                       <button
                         type="button"
                         disabled={b.own || !b.backendStart}

@@ -1,5 +1,6 @@
 "use client";
 
+import { useCan } from "@/components/auth/actor-context";
 import type { LockSnapshot } from "@/components/data/locks-query";
 import type { AdvisoryLockGroup, Backend, LockInfo, TreeNode } from "@/lib/postgres/lock-model";
 import type { ActionTarget } from "./action-dialog";
@@ -37,6 +38,7 @@ function Node({ node, root, byPid, waitsOf, advisoryHeld, onAct }: {
   advisoryHeld: Map<number, AdvisoryLockGroup>;
   onAct: (t: ActionTarget) => void;
 }) {
+  const canAct = useCan("operator");
   const b = byPid.get(node.pid);
   const wait = waitsOf.get(node.pid);
   const held = advisoryHeld.get(node.pid);
@@ -53,7 +55,7 @@ function Node({ node, root, byPid, waitsOf, advisoryHeld, onAct }: {
         <span>{b?.state ?? "?"}{b?.stateAgeMs != null ? ` for ${formatMs(b.stateAgeMs)}` : ""}</span>
         {b?.xactAgeMs != null && <span className="text-slate-600 dark:text-slate-400">transaction {formatMs(b.xactAgeMs)}</span>}
         {b?.waitEvent && <span className="text-slate-600 dark:text-slate-400">{b.waitEvent}</span>}
-        {root && b && !b.own && b.backendStart && (
+        {canAct && root && b && !b.own && b.backendStart && (
           <span className="ml-auto flex gap-2">
             <button type="button" onClick={() => act("cancel")} className="rounded border border-slate-300 px-2 py-0.5 text-xs dark:border-slate-600">Cancel query</button>
             <button type="button" onClick={() => act("terminate")} className="rounded border border-red-400 px-2 py-0.5 text-xs text-red-700 dark:text-red-300">Terminate</button>

@@ -11,6 +11,7 @@ const NAV = [
   { href: "/failed-writes", label: "Failed writes" },
   { href: "/sources", label: "Sources" },
   { href: "/audit", label: "Audit" },
+  { href: "/settings", label: "Settings" },
 ];
 
 export function Sidebar() {

@@ -3,7 +3,7 @@ import type pg from "pg";
 import { z } from "zod";
 import { writeActionLog } from "../audit/write-action-log";
 import type { Actor } from "../auth/roles";
-import { maskSecretsIn } from "../sources/source-registry";
+import { maskSecretsIn } from "../sources/secret-box";
 import type { PrismaClient } from "../store/generated/client";
 import { AFTER_ACTION_SQL, SIGNAL_BACKEND_SQL, TARGET_BACKEND_SQL, type AfterRow, type SignalRow, type TargetBackendRow } from "./lock-action-sql";
 import { MONITOR_RIGHTS_SQL, type MonitorRightsRow } from "./lock-snapshot-sql";

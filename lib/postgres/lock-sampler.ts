@@ -1,6 +1,7 @@
 import "server-only";
 import { secondsFromEnv, type BackgroundJob } from "../jobs/background-job";
-import { getSourceConnection, listSources, maskSecretsIn, recordSourceHealth } from "../sources/source-registry";
+import { maskSecretsIn } from "../sources/secret-box";
+import { getSourceConnection, listSources, recordSourceHealth } from "../sources/source-registry";
 import type { PrismaClient } from "../store/generated/client";
 import { getLockSnapshot } from "./get-lock-snapshot";
 import { raiseStuckLockIncidents } from "./stuck-incident";

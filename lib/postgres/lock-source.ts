@@ -1,6 +1,7 @@
 import "server-only";
 import { HttpError } from "../http/errors";
-import { getSourceConnection, maskSecretsIn, type PublicSource } from "../sources/source-registry";
+import { maskSecretsIn } from "../sources/secret-box";
+import { getSourceConnection, type PublicSource } from "../sources/source-registry";
 import type { PrismaClient } from "../store/generated/client";
 
 /** A monitored PostgreSQL by name, with its decrypted URL (server side only), or a 4xx naming what is wrong. */
