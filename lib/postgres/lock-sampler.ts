@@ -22,9 +22,9 @@ export const samplerSettings = () => ({
 export type SampleResult = { source: string; ok: boolean; rows: number; stuck: number; error?: string };
 
 /** One pass over every monitored PostgreSQL: snapshot, store, raise incidents, trim history. */
-export async function sampleAllLockSources(prisma: PrismaClient, signal?: AbortSignal): Promise<SampleResult[]> {
+export async function sampleAllLockSources(prisma: PrismaClient, signal?: AbortSignal, only?: string[]): Promise<SampleResult[]> {
   const settings = samplerSettings();
-  const sources = await listSources(prisma, { kind: "postgres" });
+  const sources = (await listSources(prisma, { kind: "postgres" })).filter((s) => !only || only.includes(s.name));
   return Promise.all(
     sources.map(async (s): Promise<SampleResult> => {
       if (signal?.aborted) return { source: s.name, ok: false, rows: 0, stuck: 0, error: "stopped" };

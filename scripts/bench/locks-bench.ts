@@ -57,7 +57,7 @@ export const locksBench: Bench = {
         await viaApi(); // warm the monitor pool
         const last = parse(await viaApi());
         const apiMs = await time(10, viaApi);
-        const sampler = await time(5, () => sampleAllLockSources(prisma));
+        const sampler = await time(5, () => sampleAllLockSources(prisma, undefined, [SOURCE]));
         figures.push(
           { figure: `raw catalog query (pg_locks ⋈ pg_stat_activity, counted server-side) with ${label} locks p50`, value: round(percentile(rawMs, 50)), unit: "ms", comparedWith: rawRef },
           { figure: `snapshot through GET /api/locks/:source with ${label} locks p50`, value: round(percentile(apiMs, 50)), unit: "ms", comparedWith: apiTarget },
@@ -66,7 +66,7 @@ export const locksBench: Bench = {
           { figure: `sampler pass (snapshot + 501 LockSample rows + incidents + retention) with ${label} locks p50`, value: round(percentile(sampler, 50)), unit: "ms", comparedWith: "every 5 s by default" },
         );
       }
-      const rows = await prisma.lockSample.count();
+      const rows = await prisma.lockSample.count({ where: { source: { name: SOURCE } } });
       figures.push({ figure: "LockSample rows stored by 10 sampler passes", value: rows, unit: "rows", comparedWith: "≤ 501 per pass (LOCKBOARD_LOCK_SAMPLE_MAX_ROWS)" });
     } finally {
       await holder.end().catch(() => {});
