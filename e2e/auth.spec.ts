@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { E2E_USERS, serverLogFile, storageStateFor } from "./support/e2e-state";
+import { E2E_TOKENS, E2E_USERS, serverLogFile, storageStateFor } from "./support/e2e-state";
 
 test.describe("signed out", () => {
   test.use({ storageState: { cookies: [], origins: [] } });
@@ -42,6 +42,19 @@ test.describe("as a viewer", () => {
     expect((await forged.json()).error.message).toContain("admin");
     expect((await request.post("/api/tokens", { data: { name: "x", scope: "ingest" } })).status()).toBe(403);
     expect((await request.get("/api/audit")).status()).toBe(200);
+
+    const messageId = `viewer-${Date.now()}`;
+    const pushed = await request.post("/api/failed-writes", {
+      headers: { authorization: `Bearer ${E2E_TOKENS.failedWrites}` },
+      data: { source: "demo-mongo", namespace: "LibreChat.messages", operation: "insert", key: { messageId }, document: { messageId, text: "x" }, error: "E11000 duplicate key error", occurredAt: new Date().toISOString() },
+    });
+    expect(pushed.status()).toBe(201);
+    const [id] = (await pushed.json()).ids;
+    await page.goto(`/failed-writes?q=${messageId}&id=${id}`);
+    await expect(page.getByText(messageId).first()).toBeVisible();
+    await expect(page.getByRole("button", { name: /Replay/ })).toHaveCount(0);
+    const forgedReplay = await request.post(`/api/failed-writes/${id}/replay`, { data: {} });
+    expect(forgedReplay.status()).toBe(403);
   });
 });
 
