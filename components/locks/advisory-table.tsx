@@ -15,7 +15,7 @@ export function AdvisoryTable({ snap, onRelease }: { snap: LockSnapshot; onRelea
   const rows = [...all.filter((r) => r.g.stuck), ...all.filter((r) => !r.g.stuck)].slice(0, MAX_ROWS);
   return (
     <div className="rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-      <h2 className="border-b border-slate-200 px-3 py-2 text-sm font-medium dark:border-slate-800">Advisory locks ({snap.advisory.length})</h2>
+      <h2 className="border-b border-slate-200 px-3 py-2 text-sm font-medium dark:border-slate-800">Advisory keys ({snap.advisory.length})</h2>
       {rows.length === 0 ? (
         <p className="p-3 text-sm text-slate-500">No advisory lock is held or awaited right now.</p>
       ) : (
