@@ -36,6 +36,9 @@ export default defineConfig({
       LOCKBOARD_FAILED_WRITES_TOKEN: E2E_TOKENS.failedWrites,
       LOCKBOARD_CAPACITY_INTERVAL_SECONDS: "1",
       LOCKBOARD_SEED_USERS: JSON.stringify(Object.values(E2E_USERS)),
+      // Locks: a held advisory lock counts as stuck after 2 s, sampled every 2 s.
+      LOCKBOARD_STUCK_AFTER_SECONDS: "2",
+      LOCKBOARD_LOCK_SAMPLE_SECONDS: "2",
     },
   },
 });

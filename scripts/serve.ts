@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { ensureInitialUsers } from "@/lib/auth/seed-users";
 import { BACKGROUND_JOBS } from "@/lib/jobs/job-list";
 import { startBackgroundJobs } from "@/lib/jobs/run-background-jobs";
+import { registerDemoPgSource } from "@/lib/postgres/demo-source";
 import { loadConfiguredSources, upsertSource } from "@/lib/sources/source-registry";
 import { disconnectPrisma, getPrisma } from "@/lib/store/prisma";
 import { startStore } from "@/lib/store/start-store";
@@ -58,6 +59,8 @@ if (users.generated) {
   // Shown once: only a hash is stored. `npm run user` adds more accounts.
   console.log(`[lockboard] created the first account: ${users.generated.email} / ${users.generated.password} (role operator; write it down, it is not shown again)`);
 }
+const demoPg = await registerDemoPgSource(prisma, store.embedded);
+if (demoPg) console.log(`[lockboard] no monitored PostgreSQL configured: showing the embedded server's ${demoPg.maskedUrl} as ${demoPg.name}`);
 const jobs = startBackgroundJobs(prisma, BACKGROUND_JOBS);
 
 if (values["state-file"]) {

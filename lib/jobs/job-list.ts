@@ -1,7 +1,8 @@
 import "server-only";
+import { lockSamplerJob } from "../postgres/lock-sampler";
 import { capacitySamplerJob } from "../capacity/capacity-job";
 import type { BackgroundJob } from "./background-job";
 import { failedWriteRetryJob } from "../replay/retry-job";
 
 /** Every periodic job the server runs (samplers, log tailers); scripts/serve.ts starts them. */
-export const BACKGROUND_JOBS: BackgroundJob[] = [capacitySamplerJob, failedWriteRetryJob];
+export const BACKGROUND_JOBS: BackgroundJob[] = [capacitySamplerJob, failedWriteRetryJob, lockSamplerJob];
