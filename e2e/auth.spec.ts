@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { E2E_TOKENS, E2E_USERS, serverLogFile, storageStateFor } from "./support/e2e-state";
+import pg from "pg";
+import { E2E_TOKENS, E2E_USERS, readE2EState, serverLogFile, storageStateFor } from "./support/e2e-state";
 
 test.describe("signed out", () => {
   test.use({ storageState: { cookies: [], origins: [] } });
@@ -55,6 +56,20 @@ test.describe("as a viewer", () => {
     await expect(page.getByRole("button", { name: /Replay/ })).toHaveCount(0);
     const forgedReplay = await request.post(`/api/failed-writes/${id}/replay`, { data: {} });
     expect(forgedReplay.status()).toBe(403);
+
+    // A held advisory lock is visible to a viewer, with no Release, Cancel or Terminate.
+    const holder = new pg.Client({ connectionString: readE2EState().embeddedUrl!.replace(/\/postgres$/, "/lockboard_demo_app"), application_name: "viewer-check" });
+    await holder.connect();
+    try {
+      const key = String(900_000_000 + Math.floor(Math.random() * 1e6));
+      await holder.query("SELECT pg_advisory_lock($1::bigint)", [key]);
+      await page.goto("/locks");
+      await page.getByRole("tab", { name: /demo-pg/ }).click();
+      await expect(page.getByTestId("advisory-row").filter({ hasText: key })).toBeVisible({ timeout: 15_000 });
+      await expect(page.getByRole("button", { name: /^(Release|Cancel|Terminate)/ })).toHaveCount(0);
+    } finally {
+      await holder.end();
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { readE2EState } from "./support/e2e-state";
+import { E2E_USERS, readE2EState, storageStateFor } from "./support/e2e-state";
 import { openSession, randomBigKey, startWaiting, waitUntilWaiting, type Session } from "./support/pg-sessions";
 
 const sessions: Session[] = [];
@@ -13,6 +13,9 @@ function demoUrl(): string {
   expect(state.embeddedUrl, "the e2e dashboard runs on the embedded server").toBeTruthy();
   return state.embeddedUrl!.replace(/\/postgres$/, "/lockboard_demo_app");
 }
+
+test.describe("as an operator", () => {
+  test.use({ storageState: storageStateFor("operator") });
 
 test("a stuck advisory lock is highlighted, released with a reason, and audited", async ({ page }) => {
   const url = demoUrl();
@@ -54,6 +57,9 @@ test("a stuck advisory lock is highlighted, released with a reason, and audited"
   await expect(audit).toContainText("demo-pg");
   await expect(audit).toContainText("released");
   await expect(audit).toContainText(String(holder.pid));
+  // Who did it: the signed-in operator, not a shared account.
+  await expect(audit).toContainText(E2E_USERS.operator.email);
+});
 });
 
 test("lock actions need a reason, a same-site request and the lock they name", async ({ request, baseURL }) => {
