@@ -7,11 +7,21 @@ export function normalizeMessage(message: string): string {
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "<uuid>")
     .replace(/'(?:[^']|'')*'/g, "'?'")
     .replace(/\b0x[0-9a-f]+\b/gi, "<hex>")
+    .replace(/\b[0-9a-f]{24}\b/g, "<oid>")
     .replace(/\b\d+(?:\.\d+)?\b/g, "<n>")
     .replace(/\s+/g, " ")
     .trim();
 }
 
+const cache = new Map<string, string>();
+
 export function fingerprintOf(kind: string, stable: string): string {
-  return `${kind}:${createHash("sha1").update(stable).digest("hex").slice(0, 16)}`;
+  const key = `${kind}\u0001${stable}`;
+  let fp = cache.get(key);
+  if (!fp) {
+    fp = `${kind}:${createHash("sha1").update(stable).digest("hex").slice(0, 16)}`;
+    if (cache.size > 10_000) cache.clear();
+    cache.set(key, fp);
+  }
+  return fp;
 }

@@ -68,3 +68,26 @@ export function parsePgTimestamp(stamp: string): Date {
   // A named zone other than UTC: read it as UTC rather than guess; the raw line keeps the truth.
   return new Date(`${day}T${time}Z`);
 }
+
+let lastKey = "";
+let lastBase = 0;
+
+/**
+ * parsePgTimestamp with a one-entry cache on everything but the fraction: consecutive lines of a
+ * busy log share their second, so most lines pay for a slice and a number parse only.
+ */
+export function parsePgTimestampFast(stamp: string): Date {
+  const dot = stamp.length > 19 && stamp.charCodeAt(19) === 46 ? 19 : -1;
+  if (dot < 0) return parsePgTimestamp(stamp);
+  let end = 20;
+  while (end < stamp.length && stamp.charCodeAt(end) >= 48 && stamp.charCodeAt(end) <= 57) end++;
+  const key = stamp.slice(0, 19) + stamp.slice(end);
+  if (key !== lastKey) {
+    const base = parsePgTimestamp(key.length > 19 ? `${stamp.slice(0, 19)}${stamp.slice(end)}` : stamp.slice(0, 19)).getTime();
+    if (Number.isNaN(base)) return new Date(Number.NaN);
+    lastKey = key;
+    lastBase = base;
+  }
+  const frac = stamp.slice(20, end);
+  return new Date(lastBase + (frac ? Math.round(Number(`0.${frac}`) * 1000) : 0));
+}
