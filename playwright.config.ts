@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { E2E_TOKENS } from "./e2e/support/e2e-state";
 
 const port = Number(process.env.LOCKBOARD_E2E_PORT ?? 3100);
 export const STATE_FILE = process.env.LOCKBOARD_E2E_STATE ?? ".lockboard/e2e/state.json";
@@ -27,5 +28,6 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
+    env: { LOCKBOARD_INGEST_TOKEN: E2E_TOKENS.ingest, LOCKBOARD_FAILED_WRITES_TOKEN: E2E_TOKENS.failedWrites },
   },
 });

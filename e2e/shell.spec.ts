@@ -29,3 +29,24 @@ test("a bad query parameter is a 400 that names it", async ({ request }) => {
   expect(res.status()).toBe(400);
   expect((await res.json()).error.message).toContain('"limit"');
 });
+
+test("sources: added through the API, the URL never comes back, bad and cross-site posts refused", async ({ request, baseURL }) => {
+  const name = `e2e-pg-${Date.now()}`;
+  const url = "postgresql://app:e2e-secret-pw@127.0.0.1:5432/postgres";
+  const bad = await request.post("/api/sources", { data: { name, kind: "postgres" } });
+  expect(bad.status()).toBe(400);
+  expect((await bad.json()).error.message).toContain('"url"');
+
+  const cross = await request.post("/api/sources", { data: { name, kind: "postgres", url }, headers: { origin: "https://evil.example" } });
+  expect(cross.status()).toBe(403);
+
+  const ok = await request.post("/api/sources", { data: { name, kind: "postgres", url }, headers: { origin: baseURL! } });
+  expect(ok.status()).toBe(201);
+  expect((await ok.json()).source.maskedUrl).toBe("postgresql://app:***@127.0.0.1:5432/postgres");
+  const listed = await (await request.get("/api/sources")).text();
+  expect(listed).toContain(name);
+  expect(listed).not.toContain("e2e-secret-pw");
+
+  const big = await request.post("/api/sources", { data: { name, kind: "log", config: { pad: "x".repeat(70_000) } } });
+  expect(big.status()).toBe(413);
+});

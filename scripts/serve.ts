@@ -3,6 +3,10 @@ import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { BACKGROUND_JOBS } from "@/lib/jobs/job-list";
+import { startBackgroundJobs } from "@/lib/jobs/run-background-jobs";
+import { loadConfiguredSources } from "@/lib/sources/source-registry";
+import { disconnectPrisma, getPrisma } from "@/lib/store/prisma";
 import { startStore } from "@/lib/store/start-store";
 
 const { values } = parseArgs({
@@ -16,6 +20,12 @@ const { values } = parseArgs({
 const store = await startStore({ settings: { log_lock_waits: "on", deadlock_timeout: "200ms" } });
 const where = store.embedded ? `embedded PostgreSQL on 127.0.0.1:${store.embedded.port} (data in ${store.embedded.dataDir})` : "DATABASE_URL";
 console.log(`[lockboard] store: ${where}; migrations applied now: ${store.applied.length ? store.applied.join(", ") : "none pending"}`);
+
+process.env.DATABASE_URL = store.databaseUrl;
+const prisma = getPrisma();
+const configured = await loadConfiguredSources(prisma);
+if (configured.length) console.log(`[lockboard] sources from the environment: ${configured.map((s) => `${s.name} (${s.kind})`).join(", ")}`);
+const jobs = startBackgroundJobs(prisma, BACKGROUND_JOBS);
 
 if (values["state-file"]) {
   // Tests read where the servers are from here (the e2e server is started by Playwright).
@@ -41,6 +51,8 @@ const stop = async (code: number) => {
     next.kill("SIGTERM");
     await exited;
   }
+  await jobs.stop();
+  await disconnectPrisma();
   await store.embedded?.stop();
   process.exit(code);
 };

@@ -1,10 +1,15 @@
-import { PageHeader, PlannedPanel } from "@/components/ui/page-header";
+import { AuditTable } from "@/components/audit/audit-table";
+import { PageHeader } from "@/components/ui/page-header";
 
-export default function AuditPage() {
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const sp = await searchParams;
   return (
     <>
-      <PageHeader title="Audit" description="Every action Lockboard took: who, what, target, reason and outcome." />
-      <PlannedPanel items={["Lock releases, cancels and terminates with the snapshot before and the outcome", "Replays and incident status changes", "Filters and export; no row can be edited or deleted"]} />
+      <PageHeader
+        title="Audit"
+        description="Every action Lockboard took: who, what, target, reason and outcome. Rows are append-only; nothing here can be edited or deleted."
+      />
+      <AuditTable filters={{ action: sp.action, actor: sp.actor, outcome: sp.outcome, source: sp.source }} />
     </>
   );
 }

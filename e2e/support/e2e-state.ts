@@ -1,6 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
+/** Push-endpoint tokens the Playwright web server is started with (playwright.config.ts). */
+export const E2E_TOKENS = { ingest: "e2e-ingest-token", failedWrites: "e2e-failed-writes-token" } as const;
+
 export type E2EState = { databaseUrl: string; embeddedUrl: string | null; logDir: string | null };
 
 export function readE2EState(): E2EState {

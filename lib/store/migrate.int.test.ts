@@ -79,6 +79,11 @@ describe("the migrated database matches schema.prisma", () => {
     });
     expect(await prisma.capacitySample.findUniqueOrThrow({ where: { id: cs.id } })).toEqual(cs);
 
+    const token = await prisma.apiToken.create({
+      data: { name: "vector", scope: "ingest", tokenHash: `h-${source.id}`, prefix: "lbt_ab", createdBy: "op", lastUsedAt: at, revokedAt: at },
+    });
+    expect(await prisma.apiToken.findUniqueOrThrow({ where: { tokenHash: token.tokenHash } })).toEqual(token);
+
     await prisma.source.delete({ where: { id: source.id } });
     expect(await prisma.event.count({ where: { sourceId: source.id } })).toBe(0);
     expect(await prisma.actionLog.findUniqueOrThrow({ where: { id: log.id } })).toMatchObject({ sourceId: null });

@@ -1,0 +1,12 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { ListActionLogsQuerySchema, listActionLogs } from "@/lib/audit/list-action-logs";
+import { parseSearchParams, withErrors } from "@/lib/http/errors";
+import { getPrisma } from "@/lib/store/prisma";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withErrors(async (req: NextRequest) => {
+  const parsed = parseSearchParams(ListActionLogsQuerySchema, req.nextUrl.searchParams);
+  if (!parsed.ok) return parsed.response;
+  return NextResponse.json(await listActionLogs(getPrisma(), parsed.data));
+});

@@ -1,0 +1,7 @@
+export const ROLES = ["viewer", "operator", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+export type Actor = { name: string; role: Role };
+
+export function roleAllows(has: Role, needs: Role): boolean {
+  return ROLES.indexOf(has) >= ROLES.indexOf(needs);
+}

@@ -1,0 +1,5 @@
+import "server-only";
+import type { BackgroundJob } from "./background-job";
+
+/** Every periodic job the server runs (samplers, log tailers); scripts/serve.ts starts them. */
+export const BACKGROUND_JOBS: BackgroundJob[] = [];
