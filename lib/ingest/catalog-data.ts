@@ -16,7 +16,16 @@ export type CatalogEntrySpec = {
   flags?: string;
   /** Informational kinds are kept and searchable but open no incident. */
   opensIncident?: boolean;
+  /**
+   * Record severities the pattern is tested on (codes always apply). Default: warning and above,
+   * so the bulk of a log (PostgreSQL's LOG lines with their query text) costs one short test.
+   */
+  levels?: ("debug" | "info" | "warning" | "error" | "critical")[];
+  /** Record formats the pattern is tested on, by family (`pg`, `mongodb`, `app`, `otlp`). Default: all. */
+  formats?: string[];
 };
+
+const ANY_LEVEL: CatalogEntrySpec["levels"] = ["debug", "info", "warning", "error", "critical"];
 
 export const BUILTIN_CATALOG: CatalogEntrySpec[] = [
   {
@@ -52,6 +61,8 @@ export const BUILTIN_CATALOG: CatalogEntrySpec[] = [
     title: "Lock wait",
     family: "lock",
     pattern: String.raw`^process \d+ still waiting for \w+ on `,
+    levels: ANY_LEVEL,
+    formats: ["pg"],
   },
   {
     kind: "lock_acquired",
@@ -59,6 +70,8 @@ export const BUILTIN_CATALOG: CatalogEntrySpec[] = [
     family: "lock",
     pattern: String.raw`^process \d+ acquired \w+ on .* after [\d.]+ ms`,
     opensIncident: false,
+    levels: ANY_LEVEL,
+    formats: ["pg"],
   },
   {
     kind: "statement_timeout",
@@ -79,6 +92,8 @@ export const BUILTIN_CATALOG: CatalogEntrySpec[] = [
     title: "HTTP 429 Too Many Requests",
     family: "lock",
     pattern: String.raw`\b429 Too Many Requests|\bstatus(?:Code|_code)?["']?\s*[=:]\s*429\b|\bHTTP/\d(?:\.\d)? 429\b|" 429 \d`,
+    levels: ANY_LEVEL,
+    formats: ["app", "otlp"],
   },
   {
     kind: "too_many_connections",
@@ -114,5 +129,7 @@ export const BUILTIN_CATALOG: CatalogEntrySpec[] = [
     family: "fallout",
     pattern: String.raw`(?:OpenAI|Anthropic|Gemini|Mistral|Cohere|Bedrock|LLM|upstream)\b.*?(?:\b5\d\d\b|timed? ?out|ETIMEDOUT|overloaded).*?\bretr(?:y|ying|ies)\b|\bretr(?:y|ying)\b.*?(?:OpenAI|Anthropic|Gemini|Mistral|Cohere|Bedrock|LLM|upstream)\b.*?(?:\b5\d\d\b|timed? ?out|ETIMEDOUT|overloaded)`,
     flags: "i",
+    levels: ANY_LEVEL,
+    formats: ["app", "otlp"],
   },
 ];

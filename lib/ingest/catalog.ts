@@ -2,13 +2,19 @@ import "server-only";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { BUILTIN_CATALOG, type CatalogEntrySpec } from "./catalog-data";
+import type { Severity } from "./log-record";
+
+const ALERT_LEVELS: Severity[] = ["warning", "error", "critical"];
 
 export type CatalogEntry = CatalogEntrySpec & { opensIncident: boolean; re: RegExp | null };
 
+/** What a pattern is tested against: the record's format family and severity. */
+export type ClassifyScope = { format?: string; severity?: Severity };
+
 export type Catalog = {
   entries: CatalogEntry[];
-  /** Code (SQLSTATE, MongoDB code name, Prisma code, errno) → entry; the first entry listing it wins. */
-  classify: (text: string, code?: string) => CatalogEntry | null;
+  /** A code (SQLSTATE, MongoDB code name, Prisma code, errno) wins; then patterns in catalog order. */
+  classify: (text: string, code?: string, scope?: ClassifyScope) => CatalogEntry | null;
 };
 
 export const CatalogEntrySpecSchema = z.object({
@@ -19,6 +25,8 @@ export const CatalogEntrySpecSchema = z.object({
   pattern: z.string().min(1).optional(),
   flags: z.string().regex(/^[imsu]*$/, "flags may only use i, m, s, u").optional(),
   opensIncident: z.boolean().optional(),
+  levels: z.array(z.enum(["debug", "info", "warning", "error", "critical"])).optional(),
+  formats: z.array(z.string().min(1)).optional(),
 });
 const CatalogFileSchema = z.union([z.array(CatalogEntrySpecSchema), z.object({ entries: z.array(CatalogEntrySpecSchema) })]);
 
@@ -28,6 +36,28 @@ export function mergeCatalog(base: CatalogEntrySpec[], extra: CatalogEntrySpec[]
   const replaced = base.map((b) => byKind.get(b.kind) ?? b);
   const added = extra.filter((e) => !base.some((b) => b.kind === e.kind));
   return [...added, ...replaced];
+}
+
+/** The top-level alternatives of a pattern (outside groups, classes and escapes). */
+export function splitTopLevel(pattern: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let inClass = false;
+  let start = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\") i++;
+    else if (inClass) inClass = c !== "]";
+    else if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "|" && depth === 0) {
+      out.push(pattern.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(pattern.slice(start));
+  return out;
 }
 
 export function compileCatalog(specs: CatalogEntrySpec[]): Catalog {
@@ -44,24 +74,46 @@ export function compileCatalog(specs: CatalogEntrySpec[]): Catalog {
   });
   const byCode = new Map<string, CatalogEntry>();
   for (const e of entries) for (const c of e.codes ?? []) if (!byCode.has(c)) byCode.set(c, e);
-  // One combined expression per flag set rejects the common case (no kind matches) in a single
-  // scan; only a hit pays for testing entries one by one, in catalog order.
-  const flagSets = new Map<string, string[]>();
-  for (const e of entries) {
-    if (!e.re) continue;
-    const f = e.flags ?? "";
-    flagSets.set(f, [...(flagSets.get(f) ?? []), `(?:${e.pattern})`]);
-  }
-  const prefilters = [...flagSets].map(([f, parts]) => new RegExp(parts.join("|"), f));
+  // Per scope (format family × severity), one combined expression per flag set rejects the
+  // common case (no kind matches) in a single scan; only a hit tests entries one by one, in order.
+  const scopes = new Map<string, { entries: CatalogEntry[]; prefilters: RegExp[] }>();
+  const scopeFor = (family: string, severity: Severity) => {
+    const key = `${family}|${severity}`;
+    let sc = scopes.get(key);
+    if (!sc) {
+      const inScope = entries.filter((e) => e.re && (e.levels ?? ALERT_LEVELS).includes(severity) && (!e.formats || e.formats.includes(family)));
+      // Alternatives anchored at the start go in a `^(?:…)` expression that fails at once on other
+      // lines; an unanchored alternation would try every position of the line.
+      const groups = new Map<string, string[]>();
+      for (const e of inScope) {
+        for (const alt of splitTopLevel(e.pattern!)) {
+          const key = `${alt.startsWith("^") ? "^" : ""}/${e.flags ?? ""}`;
+          groups.set(key, [...(groups.get(key) ?? []), alt.startsWith("^") ? alt.slice(1) : alt]);
+        }
+      }
+      const prefilters = [...groups].map(([key, alts]) => {
+        const [anchor, flags] = key.split("/");
+        return new RegExp(`${anchor}(?:${alts.join("|")})`, flags);
+      });
+      sc = { entries: inScope, prefilters };
+      scopes.set(key, sc);
+    }
+    return sc;
+  };
   return {
     entries,
-    classify(text, code) {
+    classify(text, code, scope = {}) {
       if (code) {
         const hit = byCode.get(code);
         if (hit) return hit;
       }
-      if (!prefilters.some((p) => p.test(text))) return null;
-      for (const e of entries) if (e.re?.test(text)) return e;
+      const fmt = scope.format ?? "app";
+      const dash = fmt.indexOf("-");
+      const sc = scopeFor(dash === -1 ? fmt : fmt.slice(0, dash), scope.severity ?? "error");
+      let any = false;
+      for (const p of sc.prefilters) if (p.test(text)) any = true;
+      if (!any) return null;
+      for (const e of sc.entries) if (e.re!.test(text)) return e;
       return null;
     },
   };
@@ -93,6 +145,6 @@ export function getCatalog(): Catalog {
   return cached;
 }
 
-export function classify(text: string, code?: string): CatalogEntry | null {
-  return getCatalog().classify(text, code);
+export function classify(text: string, code?: string, scope?: ClassifyScope): CatalogEntry | null {
+  return getCatalog().classify(text, code, scope);
 }

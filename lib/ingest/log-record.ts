@@ -55,9 +55,20 @@ export interface LogParser {
 
 export const SEVERITY_RANK: Record<Severity, number> = { debug: 0, info: 1, warning: 2, error: 3, critical: 4 };
 
+const seen = new Map<string, Severity>();
+
 /** Maps the level words of PostgreSQL, MongoDB, syslog and the common loggers onto one scale. */
 export function severityOf(level: string): Severity {
-  switch (level.toUpperCase()) {
+  let s = seen.get(level);
+  if (s === undefined) {
+    s = severityOfUpper(level.toUpperCase());
+    if (seen.size < 1000) seen.set(level, s);
+  }
+  return s;
+}
+
+function severityOfUpper(level: string): Severity {
+  switch (level) {
     case "PANIC":
     case "FATAL":
     case "CRITICAL":

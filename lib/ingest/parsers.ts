@@ -10,7 +10,7 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Prefixes tried when sniffing a stderr log whose log_line_prefix was not given (defaults of PG, Debian, RDS, Azure, Cloud SQL). */
 export const KNOWN_PREFIXES = [DEFAULT_LOG_LINE_PREFIX, "%m [%p] %q%u@%d ", "%t:%r:%u@%d:[%p]:", "%t-%c-", "%m [%p]: [%l-1] db=%d,user=%u ", "%t [%p]: [%l-1] ", "%m [%p] %q[user=%u,db=%d,app=%a] "];
-const CSV_START = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? [^,]*,/;
+const CSV_START = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?(?: [A-Za-z0-9+:-]+)?,/;
 
 export type ParserOptions = { logLinePrefix?: string; fileName?: string };
 

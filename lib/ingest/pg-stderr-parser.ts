@@ -1,10 +1,11 @@
 import "server-only";
 import type { LogLine, LogParser, LogRecord, ParseSink, UnparsedLine } from "./log-record";
 import { severityOf } from "./log-record";
-import { compileLogLinePrefix, DEFAULT_LOG_LINE_PREFIX, parsePgTimestampFast } from "./pg-log-prefix";
+import { compileLogLinePrefixIndexed, DEFAULT_LOG_LINE_PREFIX, type IndexedPrefix, parsePgTimestampFast } from "./pg-log-prefix";
 
 type Attached = "detail" | "hint" | "context" | "statement";
-const ATTACHED: Record<string, Attached | null> = { DETAIL: "detail", HINT: "hint", CONTEXT: "context", STATEMENT: "statement", QUERY: null, LOCATION: null };
+/** Lines PostgreSQL writes after the primary one of a report; null ones are kept in raw only. */
+const ATTACHED = new Map<string, Attached | null>([["DETAIL", "detail"], ["HINT", "hint"], ["CONTEXT", "context"], ["STATEMENT", "statement"], ["QUERY", null], ["LOCATION", null]]);
 
 /**
  * PostgreSQL's stderr log (with any log_line_prefix). An ERROR line and the DETAIL, HINT,
@@ -14,40 +15,42 @@ const ATTACHED: Record<string, Attached | null> = { DETAIL: "detail", HINT: "hin
 export class PgStderrParser implements LogParser {
   private current: LogRecord | null = null;
   private lastField: Attached | "message" | null = null;
-  private readonly prefix: RegExp;
+  private readonly prefix: IndexedPrefix;
 
   constructor(
     private readonly sink: ParseSink,
     logLinePrefix = DEFAULT_LOG_LINE_PREFIX,
   ) {
-    this.prefix = compileLogLinePrefix(logLinePrefix);
+    this.prefix = compileLogLinePrefixIndexed(logLinePrefix);
   }
 
   push(line: LogLine): void {
     const { text, offset } = line;
     if (line.bad) return this.unparsed({ offset, lines: 1, raw: text, reason: line.bad });
-    const g = this.prefix.exec(text)?.groups;
+    const p = this.prefix;
+    const m = p.re.exec(text);
     const cur = this.current;
-    if (g) {
-      const level = g.level;
-      const pid = g.pid ? Number(g.pid) : 0;
-      const attached = ATTACHED[level];
+    if (m) {
+      const level = m[p.level];
+      const pid = p.pid ? Number(m[p.pid]) : 0;
+      const attached = ATTACHED.get(level);
       if (cur && attached !== undefined && cur.fields.pid === pid) {
-        if (attached) cur[attached] = g.body;
+        if (attached) cur[attached] = m[p.body];
         this.lastField = attached;
         cur.raw += `\n${text}`;
         cur.lines++;
         return;
       }
       this.emit();
-      const time = g.time ? parsePgTimestampFast(g.time) : g.epoch ? new Date(Number(g.epoch) * 1000) : null;
-      const fields: Record<string, unknown> = { pid };
-      if (g.user) fields.user = g.user;
-      if (g.db) fields.db = g.db;
-      if (g.app) fields.app = g.app;
+      const stamp = p.time ? m[p.time] : undefined;
+      const time = stamp ? parsePgTimestampFast(stamp) : p.epoch && m[p.epoch] ? new Date(Number(m[p.epoch]) * 1000) : null;
+      // One object shape for every record keeps this loop monomorphic; undefined fields are not stored.
+      const fields: Record<string, unknown> = { pid, user: (p.user && m[p.user]) || undefined, db: (p.db && m[p.db]) || undefined, app: (p.app && m[p.app]) || undefined };
       if (line.invalidUtf8) fields.invalidUtf8 = true;
-      this.current = { offset, lines: 1, raw: text, format: "pg-stderr", time, level, severity: severityOf(level), message: g.body, fields };
-      if (g.sqlstate) this.current.code = g.sqlstate;
+      this.current = {
+        offset, lines: 1, raw: text, format: "pg-stderr", time, level, severity: severityOf(level), message: m[p.body], fields,
+        code: (p.sqlstate && m[p.sqlstate]) || undefined, text: undefined, detail: undefined, hint: undefined, context: undefined, statement: undefined,
+      };
       this.lastField = "message";
       return;
     }

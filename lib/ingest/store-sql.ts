@@ -11,7 +11,7 @@ export const STAGE_COLUMNS = ["k", "t", "kind", "sev", "msg", "fp", "title", "op
 export const STAGE_ENTITY_COLUMNS = ["k", "typ", "val", "role", "t"] as const;
 
 export const CREATE_STAGE = [
-  `CREATE TEMP TABLE IF NOT EXISTS lockboard_stage_event (k text, t timestamptz, kind text, sev text, msg text, fp text, title text, opens boolean, raw text, f jsonb, id bigint) ON COMMIT DELETE ROWS`,
+  `CREATE TEMP TABLE IF NOT EXISTS lockboard_stage_event (k text, t timestamptz, kind text, sev text, msg text, fp text, title text, opens boolean, raw text, f jsonb, fresh boolean) ON COMMIT DELETE ROWS`,
   `CREATE TEMP TABLE IF NOT EXISTS lockboard_stage_entity (k text, typ text, val text, role text, t timestamptz) ON COMMIT DELETE ROWS`,
 ];
 
@@ -25,20 +25,17 @@ export async function moveStaged(sql: SqlRunner, sourceId: number, staged: numbe
   await sql.exec(`SELECT pg_advisory_xact_lock(${WRITE_LOCK}, $1)`, [sourceId]);
   // Crash-safe to relax: a lost tail is re-read from its saved offset and keyed identically.
   await sql.exec(`SET LOCAL synchronous_commit = off`);
-  const inserted = await sql.exec(
-    `WITH ins AS (
-       INSERT INTO "Event" ("eventKey","sourceId","occurredAt","kind","severity","message","fingerprint","raw","fields")
-       SELECT k, $1, t, kind, sev, msg, fp, raw, f FROM lockboard_stage_event
-       ON CONFLICT ("eventKey") DO NOTHING
-       RETURNING id, "eventKey")
-     UPDATE lockboard_stage_event s SET id = ins.id FROM ins WHERE s.k = ins."eventKey"`,
-    [sourceId],
+  // Only events that open an incident need to know up front whether they are new (so the incident
+  // counts them once); the writer lock keeps that answer true until commit.
+  const fresh = await sql.exec(
+    `UPDATE lockboard_stage_event s SET fresh = true
+     WHERE s.opens AND NOT EXISTS (SELECT 1 FROM "Event" e WHERE e."eventKey" = s.k)`,
   );
-  const incidents = await sql.exec(`SELECT 1 FROM lockboard_stage_event WHERE id IS NOT NULL AND opens GROUP BY fp`);
-  await sql.exec(
+  const incidents = fresh === 0 ? 0 : await sql.exec(`SELECT 1 FROM lockboard_stage_event WHERE fresh GROUP BY fp`);
+  const inserted = await sql.exec(
     `WITH g AS (
        SELECT fp, (array_agg(kind))[1] AS kind, (array_agg(title))[1] AS title, count(*)::int AS n, min(t) AS first, max(t) AS last
-       FROM lockboard_stage_event WHERE id IS NOT NULL AND opens GROUP BY fp),
+       FROM lockboard_stage_event WHERE fresh GROUP BY fp),
      up AS (
        INSERT INTO "Incident" ("fingerprint","kind","title","sourceId","firstSeen","lastSeen","count")
        SELECT fp, kind, title, $1, first, last, n FROM g
@@ -53,18 +50,20 @@ export async function moveStaged(sql: SqlRunner, sourceId: number, staged: numbe
        INSERT INTO "IncidentMinute" ("incidentId","minute","count")
        SELECT up.id, date_trunc('minute', s.t), count(*)::int
        FROM lockboard_stage_event s JOIN up ON up."fingerprint" = s.fp
-       WHERE s.id IS NOT NULL AND s.opens GROUP BY 1, 2
+       WHERE s.fresh GROUP BY 1, 2
        ON CONFLICT ("incidentId","minute") DO UPDATE SET "count" = "IncidentMinute"."count" + EXCLUDED."count")
-     UPDATE "Event" e SET "incidentId" = up.id
-     FROM lockboard_stage_event s JOIN up ON up."fingerprint" = s.fp
-     WHERE s.id IS NOT NULL AND s.opens AND e.id = s.id`,
+     INSERT INTO "Event" ("eventKey","sourceId","occurredAt","kind","severity","message","fingerprint","raw","fields","incidentId")
+     SELECT s.k, $1, s.t, s.kind, s.sev, s.msg, s.fp, s.raw, s.f, up.id
+     FROM lockboard_stage_event s LEFT JOIN up ON s.fresh AND up."fingerprint" = s.fp
+     ON CONFLICT ("eventKey") DO NOTHING`,
     [sourceId],
   );
   if (hasEntities) {
+    // Re-linking an event that was already stored is a no-op (ON CONFLICT), so no freshness test here.
     await sql.exec(
       `WITH input AS (
-         SELECT s.id AS eid, x.typ, x.val, x.role, x.t
-         FROM lockboard_stage_entity x JOIN lockboard_stage_event s ON s.k = x.k WHERE s.id IS NOT NULL),
+         SELECT e.id AS eid, x.typ, x.val, x.role, x.t
+         FROM lockboard_stage_entity x JOIN "Event" e ON e."eventKey" = x.k),
        ent AS (
          INSERT INTO "Entity" ("type","value","firstSeen","lastSeen")
          SELECT typ, val, min(t), max(t) FROM input GROUP BY typ, val

@@ -1,0 +1,21 @@
+import { createReadStream } from "node:fs";
+import { LineSplitter } from "@/lib/ingest/line-splitter";
+import { createParser } from "@/lib/ingest/parsers";
+import { getCatalog } from "@/lib/ingest/catalog";
+import type { LogLine, LogRecord } from "@/lib/ingest/log-record";
+const file = "/tmp/lbx/gen.log";
+const recs: LogRecord[] = [];
+const t0 = performance.now();
+const parser = createParser("auto", { record: (r) => { recs.push(r); }, unparsed: () => {}, blank: () => {} }, {});
+const sp = new LineSplitter(0); const lines: LogLine[] = [];
+for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) { sp.push(chunk as Buffer, lines); for (const l of lines) parser.push(l); lines.length = 0; }
+sp.end(lines); parser.flush();
+console.log("parse ms", Math.round(performance.now() - t0), recs.length);
+const cat = getCatalog();
+const t1 = performance.now();
+for (const r of recs) cat.classify(r.message, r.code);
+console.log("classify ms", Math.round(performance.now() - t1));
+const { normalizeRecord } = await import("@/lib/ingest/normalize-record");
+const t2 = performance.now(); const now = new Date();
+for (const r of recs) normalizeRecord(r, "k", "s", now);
+console.log("normalize ms", Math.round(performance.now() - t2));
