@@ -9,7 +9,8 @@ export const LOG_FORMATS = ["auto", "pg-stderr", "pg-csv", "pg-json", "mongodb",
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Prefixes tried when sniffing a stderr log whose log_line_prefix was not given (defaults of PG, Debian, RDS, Azure, Cloud SQL). */
-export const KNOWN_PREFIXES = [DEFAULT_LOG_LINE_PREFIX, "%m [%p] %q%u@%d ", "%t:%r:%u@%d:[%p]:", "%t-%c-", "%m [%p]: [%l-1] db=%d,user=%u ", "%t [%p]: [%l-1] ", "%m [%p] %q[user=%u,db=%d,app=%a] "];
+export const KNOWN_PREFIXES = ["%m [%p] %q%u@%d ", "%m [%p] %q[user=%u,db=%d,app=%a] ", DEFAULT_LOG_LINE_PREFIX, "%t:%r:%u@%d:[%p]:", "%t-%c-", "%m [%p]: [%l-1] db=%d,user=%u ", "%t [%p]: [%l-1] "];
+const SNIFF_LINES = 200;
 const CSV_START = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?(?: [A-Za-z0-9+:-]+)?,/;
 
 export type ParserOptions = { logLinePrefix?: string; fileName?: string };
@@ -24,6 +25,7 @@ function make(format: Exclude<LogFormat, "auto">, sink: ParseSink, prefix: strin
 class SniffingParser implements LogParser {
   private inner: LogParser | null = null;
   private held: LogLine[] = [];
+  private sample: string[] = [];
   detected: Exclude<LogFormat, "auto"> | null = null;
 
   constructor(
@@ -34,14 +36,13 @@ class SniffingParser implements LogParser {
   push(line: LogLine): void {
     if (this.inner) return this.inner.push(line);
     this.held.push(line);
-    if (line.bad || line.text.trim().length === 0) {
-      if (this.held.length < 1000) return;
-    }
-    this.decide(line.bad ? "" : line.text);
+    if (!line.bad && line.text.trim().length > 0) this.sample.push(line.text);
+    // Background processes omit %q parts of a prefix: look at enough lines to see a session's.
+    if (this.sample.length >= SNIFF_LINES || this.held.length >= 4 * SNIFF_LINES) this.decide();
   }
 
   flush(): void {
-    if (!this.inner) this.decide(this.held.find((l) => !l.bad && l.text.trim())?.text ?? "");
+    if (!this.inner) this.decide();
     this.inner!.flush();
   }
 
@@ -49,18 +50,24 @@ class SniffingParser implements LogParser {
     return this.inner ? this.inner.pendingOffset() : (this.held[0]?.offset ?? null);
   }
 
-  private decide(text: string) {
+  private decide() {
     let prefix = this.opts.logLinePrefix;
     let format: Exclude<LogFormat, "auto"> = "app";
     const name = this.opts.fileName ?? "";
+    const text = this.sample[0] ?? "";
     if (text.startsWith("{") || name.endsWith(".json")) format = "app";
     else if (name.endsWith(".csv") || CSV_START.test(text)) format = "pg-csv";
     else {
-      const tried = prefix ? [prefix, ...KNOWN_PREFIXES] : KNOWN_PREFIXES;
-      const hit = tried.find((p) => compileLogLinePrefix(p).test(text));
-      if (hit) {
-        format = "pg-stderr";
-        prefix = hit;
+      // The prefix that reads the most sampled lines; the given one wins ties.
+      let best = 0;
+      for (const p of prefix ? [prefix, ...KNOWN_PREFIXES] : KNOWN_PREFIXES) {
+        const re = compileLogLinePrefix(p);
+        const n = this.sample.filter((l) => re.test(l)).length;
+        if (n > best) {
+          best = n;
+          format = "pg-stderr";
+          prefix = p;
+        }
       }
     }
     this.detected = format;
