@@ -13,8 +13,9 @@ const ESCAPES: Record<string, string> = {
   n: String.raw`(?<epoch>\d+\.\d+)`,
   s: String.raw`${TS}${TZ}`,
   p: String.raw`(?<pid>\d+)`,
-  u: String.raw`(?<user>[^\s@:\[\]]*)`,
-  d: String.raw`(?<db>[^\s@:\[\]]*)`,
+  // A connection that fails before authentication logs `[unknown]` for both.
+  u: String.raw`(?<user>\[unknown\]|[^\s@:\[\]]*)`,
+  d: String.raw`(?<db>\[unknown\]|[^\s@:\[\]]*)`,
   a: String.raw`(?<app>.*?)`,
   r: String.raw`\S*?`,
   h: String.raw`\S*?`,
