@@ -100,7 +100,7 @@ export const BUILTIN_CATALOG: CatalogEntrySpec[] = [
     title: "Too many connections",
     family: "exhaustion",
     codes: ["53300"],
-    pattern: String.raw`sorry, too many clients already|remaining connection slots are reserved|too many connections for (?:role|database)|Too many connections|connection pool exhausted`,
+    pattern: String.raw`sorry, too many clients already|remaining connection slots are reserved|too many connections for (?:role|database)|Too many connections|too many open connections|connection pool exhausted`,
   },
   {
     kind: "fd_exhaustion",

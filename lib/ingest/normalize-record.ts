@@ -86,9 +86,10 @@ const firstLine = (s: string) => {
 /** A parsed record → an event: kind from the catalog, entities, a fingerprint of the stable part. */
 export function normalizeRecord(rec: LogRecord, eventKey: string, sourceName: string, now: Date): NormalizedEvent {
   const text = rec.text ? `${rec.message}\n${rec.text}` : rec.message;
-  // A line that carries an error (a code, an error object) is tested like an error whatever its level:
-  // MongoDB reports failed operations in "I"-level slow-query lines.
-  const severity = (rec.code || rec.text) && SEVERITY_RANK[rec.severity] < 2 ? "error" : rec.severity;
+  // A line that carries an error (a code, an error object) is tested like an error whatever its
+  // level, and so is every MongoDB line: mongod reports failed operations in "I"-level slow-query
+  // lines and refused connections at "I" too.
+  const severity = (rec.code || rec.text || rec.format === "mongodb") && SEVERITY_RANK[rec.severity] < 2 ? "error" : rec.severity;
   const entry = getCatalog().classify(text, rec.code, { format: rec.format, severity });
   const kind = entry?.kind ?? "unclassified";
   const opens = entry ? entry.opensIncident : SEVERITY_RANK[rec.severity] >= 2;

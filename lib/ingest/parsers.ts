@@ -11,7 +11,8 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 /** Prefixes tried when sniffing a stderr log whose log_line_prefix was not given (defaults of PG, Debian, RDS, Azure, Cloud SQL). */
 export const KNOWN_PREFIXES = ["%m [%p] %q%u@%d ", "%m [%p] %q[user=%u,db=%d,app=%a] ", DEFAULT_LOG_LINE_PREFIX, "%t:%r:%u@%d:[%p]:", "%t-%c-", "%m [%p]: [%l-1] db=%d,user=%u ", "%t [%p]: [%l-1] "];
 const SNIFF_LINES = 200;
-const CSV_START = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?(?: [A-Za-z0-9+:-]+)?,/;
+// csvlog always writes milliseconds and a zone; `2026-11-23 04:00:00,100 - app` is Python's asctime.
+const CSV_START = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} [A-Za-z0-9+:-]+,/;
 
 export type ParserOptions = { logLinePrefix?: string; fileName?: string };
 
