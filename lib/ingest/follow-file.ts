@@ -3,7 +3,7 @@ import { open, stat, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { PrismaClient } from "../store/generated/client";
-import { ensureLogSource } from "../sources/source-registry";
+import { ensureIngestSource } from "./log-source";
 import { getCheckpoint } from "./checkpoints";
 import { fileIdentity, type FileIdentity } from "./ingest-file";
 import { emptySummary, type EventStore, IngestPipeline, type IngestSummary, type PipelineOptions, prismaStore } from "./ingest-pipeline";
@@ -38,7 +38,7 @@ async function waitForIdentity(file: string, signal: AbortSignal, pollMs: number
  */
 export async function followLogFile(prisma: PrismaClient, sourceName: string, file: string, opts: FollowOptions): Promise<IngestSummary> {
   const pollMs = opts.pollMs ?? 500;
-  const source = await ensureLogSource(prisma, sourceName);
+  const source = await ensureIngestSource(prisma, sourceName);
   const stream = path.resolve(file);
   const total = emptySummary();
   const store = opts.store ?? prismaStore(prisma);

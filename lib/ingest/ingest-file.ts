@@ -4,7 +4,7 @@ import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import path from "node:path";
 import type { PrismaClient } from "../store/generated/client";
-import { ensureLogSource } from "../sources/source-registry";
+import { ensureIngestSource } from "./log-source";
 import { type EventStore, IngestPipeline, type IngestSummary, type PipelineOptions, prismaStore } from "./ingest-pipeline";
 
 export type { IngestSummary } from "./ingest-pipeline";
@@ -50,7 +50,7 @@ export async function ingestLogFile(
 ): Promise<IngestSummary & { fileId: string; endOffset: number }> {
   const st = await stat(file);
   if (!st.isFile()) throw new Error(`${file} is not a regular file`);
-  const source = await ensureLogSource(prisma, sourceName);
+  const source = await ensureIngestSource(prisma, sourceName);
   const id = (await fileIdentity(file))!;
   const start = opts.startOffset ?? 0;
   const pipeline = new IngestPipeline(opts.store ?? prismaStore(prisma), source, id.fileId, start, { fileName: path.basename(file), ...opts });

@@ -12,7 +12,7 @@ const TRACEBACK = "Traceback (most recent call last):";
 const CHAINED = /^(?:During handling of the above exception, another exception occurred:|The above exception was the direct cause of the following exception:)$/;
 // Node prints `Error [CODE]: message` and `SomeError: message`; an uncaught throw starts with `file:line`.
 const JS_ERROR = /^(?:Uncaught )?([A-Z][\w$]*(?:Error|Exception)|Error)(?: \[([A-Z][A-Z0-9_]+)\])?(?::\s+(.*))?$/;
-const NODE_LOCATION = /^(?:file:\/\/)?(?:\/|[A-Za-z]:\\|node:)\S*:\d+$/;
+const NODE_LOCATION = /^(?:file:\/\/|\/|[A-Za-z]:\\|node:|\[eval\]|\[stdin\]|\.{1,2}\/)\S*:\d+$/;
 const ERRNO = /^(E[A-Z]{3,}):/;
 
 function stampTime(s: string): Date | null {

@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import type { PrismaClient } from "../store/generated/client";
-import { ensureLogSource } from "../sources/source-registry";
+import { ensureIngestSource } from "./log-source";
 import { parseJsonObject, recordFromJson } from "./json-record";
 import { splitLines } from "./line-splitter";
 import type { LogRecord, UnparsedLine } from "./log-record";
@@ -60,7 +60,7 @@ export async function ingestNdjson(prisma: PrismaClient, sourceName: string, bod
   }
   if (objects.length === 0) throw new PushError(errors[0] ?? "the body holds no log records (send NDJSON: one JSON object per line)");
 
-  const source = await ensureLogSource(prisma, sourceName);
+  const source = await ensureIngestSource(prisma, sourceName);
   const now = new Date();
   const records: LogRecord[] = [];
   const shippedLines: string[] = [];
@@ -113,7 +113,7 @@ export async function ingestOtlpLogs(prisma: PrismaClient, sourceOverride: strin
   const out = { source: sourceOverride ?? "", accepted, rejected, errors, inserted: 0, duplicates: 0, incidents: 0, bySource: {} as Record<string, number> };
   const now = new Date();
   for (const [name, records] of bySourceRecords) {
-    const source = await ensureLogSource(prisma, name);
+    const source = await ensureIngestSource(prisma, name);
     const res = await storeEvents(prisma, source.id, records.map((r) => normalizeRecord(r, contentKey(source.id, r), source.name, now)));
     out.inserted += res.inserted;
     out.duplicates += res.duplicates;
