@@ -30,7 +30,8 @@ describe("reading a monitored server's log through pg_read_binary_file()", () =>
     await waitForLogLine(inject("embeddedLogDir"), uuid);
 
     const signal = new AbortController().signal;
-    await pgLogTailJob.run({ prisma, signal });
+    // The job reads every postgres source; other tests' sources may be unreachable, ours must not fail.
+    await pgLogTailJob.run({ prisma, signal }).catch((err: Error) => expect(err.message).not.toContain(source.name));
     const found = () => prisma.event.findMany({ where: { sourceId: source.id, kind: "duplicate_key", raw: { contains: table } }, include: { incident: true } });
     const first = await found();
     expect(first.map((e) => e.raw.includes(uuid))).toContain(true);
