@@ -100,6 +100,7 @@ export function compileCatalog(specs: CatalogEntrySpec[]): Catalog {
     }
     return sc;
   };
+  const byFormat = new Map<string, Map<Severity, ReturnType<typeof scopeFor>>>();
   return {
     entries,
     classify(text, code, scope = {}) {
@@ -107,9 +108,16 @@ export function compileCatalog(specs: CatalogEntrySpec[]): Catalog {
         const hit = byCode.get(code);
         if (hit) return hit;
       }
+      // Memoized per (format, severity) without building a key: this runs once per log line.
       const fmt = scope.format ?? "app";
-      const dash = fmt.indexOf("-");
-      const sc = scopeFor(dash === -1 ? fmt : fmt.slice(0, dash), scope.severity ?? "error");
+      const sev = scope.severity ?? "error";
+      let bySev = byFormat.get(fmt);
+      if (!bySev) byFormat.set(fmt, (bySev = new Map()));
+      let sc = bySev.get(sev);
+      if (!sc) {
+        const dash = fmt.indexOf("-");
+        bySev.set(sev, (sc = scopeFor(dash === -1 ? fmt : fmt.slice(0, dash), sev)));
+      }
       let any = false;
       for (const p of sc.prefilters) if (p.test(text)) any = true;
       if (!any) return null;

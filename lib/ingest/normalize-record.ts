@@ -18,8 +18,9 @@ import { type LogRecord, SEVERITY_RANK, type UnparsedLine } from "./log-record";
 import type { NormalizedEvent } from "./store-events";
 
 let entityFields: string[] | undefined;
+const NOTHING_FOUND: Readonly<{ entities: ExtractedEntity[]; label: null }> = Object.freeze({ entities: Object.freeze([]) as unknown as ExtractedEntity[], label: null });
 
-type Found = { entities: ExtractedEntity[]; label: string | null };
+type Found = { entities: ExtractedEntity[]; label: string | null; fallback?: string };
 
 /**
  * What an event is about, read from its text. Each extractor has a cheap guard so an ordinary
@@ -48,6 +49,8 @@ const EXTRACTORS: ((r: LogRecord, text: string, out: Found) => void)[] = [
     const w = parseLockWait(r.message);
     if (!w) return;
     out.entities.push({ type: "pid", value: w.waiter, role: "waiter" });
+    // What kind of lock, without the ids that change every time: `advisory lock (ExclusiveLock)`.
+    out.fallback = `${w.target.replace(/\[[\d,]+\]|\(\d+,\d+\)|\s*\d+(?:\/\d+)?/g, "").replace(/\s+/g, " ").trim()} (${w.mode})`;
     if (w.advisory) out.entities.push({ type: "advisory_lock", value: w.advisory.key, role: w.advisory.form });
     for (const e of lockWaitPids(r.detail)) if (!out.entities.some((x) => x.type === "pid" && x.value === e.value)) out.entities.push(e);
   },
@@ -93,9 +96,11 @@ export function normalizeRecord(rec: LogRecord, eventKey: string, sourceName: st
   const entry = getCatalog().classify(text, rec.code, { format: rec.format, severity });
   const kind = entry?.kind ?? "unclassified";
   const opens = entry ? entry.opensIncident : SEVERITY_RANK[rec.severity] >= 2;
-  const found: Found = { entities: [], label: null };
+  // Most lines (informational, no JSON payload) need no extraction at all: share one empty list.
+  const found: Found = entry || opens || rec.json ? { entities: [], label: null } : NOTHING_FOUND;
   if (entry || opens) for (const x of EXTRACTORS) x(rec, text, found);
   if (rec.json) found.entities.push(...entitiesFromJson(rec.json, (entityFields ??= configuredEntityFields())));
+  if (!found.label && found.fallback) found.label = found.fallback;
   const hasTime = rec.time !== null && !Number.isNaN(rec.time.getTime());
   let fingerprint = "";
   let title = "";

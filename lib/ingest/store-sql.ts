@@ -53,8 +53,10 @@ export async function moveStaged(sql: SqlRunner, sourceId: number, staged: numbe
        WHERE s.fresh GROUP BY 1, 2
        ON CONFLICT ("incidentId","minute") DO UPDATE SET "count" = "IncidentMinute"."count" + EXCLUDED."count")
      INSERT INTO "Event" ("eventKey","sourceId","occurredAt","kind","severity","message","fingerprint","raw","fields","incidentId")
-     SELECT s.k, $1, s.t, s.kind, s.sev, s.msg, s.fp, s.raw, s.f, up.id
-     FROM lockboard_stage_event s LEFT JOIN up ON s.fresh AND up."fingerprint" = s.fp
+     SELECT s.k, $1, s.t, s.kind, s.sev, s.msg, s.fp, s.raw, s.f,
+            CASE WHEN s.fresh THEN (SELECT up.id FROM up WHERE up."fingerprint" = s.fp) END
+     -- A scan, not a join, so events get their ids in the order they were read.
+     FROM lockboard_stage_event s
      ON CONFLICT ("eventKey") DO NOTHING`,
     [sourceId],
   );
