@@ -10,7 +10,7 @@ async function eventsOf(source: string) {
   const c = new pg.Client({ connectionString: readE2EState().databaseUrl });
   await c.connect();
   try {
-    const r = await c.query<{ kind: string; message: string }>(`SELECT e.kind, e.message FROM "Event" e JOIN "Source" s ON s.id = e."sourceId" WHERE s.name = $1 ORDER BY e.id`, [source]);
+    const r = await c.query<{ kind: string; message: string }>(`SELECT e.kind, e.message FROM "Event" e JOIN "Source" s ON s.id = e."sourceId" WHERE s.name = $1 ORDER BY e."occurredAt", e.id`, [source]);
     return r.rows;
   } finally {
     await c.end();

@@ -40,7 +40,7 @@ export type PipelineOptions = {
 
 /**
  * Bytes in, stored events out: split → parse → classify → batch → store, with one batch being
- * written while the next is parsed. Every event is keyed `${sourceId}:${fileId}:${offset}`.
+ * written while the next is parsed. Every event is keyed `${sourceId}:${fileId}:${offset}` (offset zero-padded to 12 digits).
  */
 export class IngestPipeline {
   readonly summary = emptySummary();
@@ -51,6 +51,7 @@ export class IngestPipeline {
   private readonly lines: LogLine[] = [];
   private readonly now = new Date();
   private savedOffset = -1;
+  private readonly keyPrefix: string;
 
   constructor(
     private readonly store: EventStore,
@@ -59,6 +60,7 @@ export class IngestPipeline {
     startOffset: number,
     private readonly opts: PipelineOptions = {},
   ) {
+    this.keyPrefix = `${source.id}:${fileId}:`;
     this.splitter = new LineSplitter(startOffset);
     this.parser = createParser(opts.format ?? "auto", { record: (r) => this.onRecord(r), unparsed: (u) => this.onUnparsed(u), blank: () => this.summary.blank++ }, opts);
   }
@@ -99,7 +101,9 @@ export class IngestPipeline {
   }
 
   private key(offset: number) {
-    return `${this.source.id}:${this.fileId}:${offset}`;
+    // Zero-padded so keys of one file sort in read order: the unique index then grows at its
+    // right edge instead of splitting pages all over (offsets "999" < "1000" as text otherwise).
+    return `${this.keyPrefix}${offset < 1e12 ? String(offset + 1e12).slice(1) : offset}`;
   }
 
   private onRecord(r: LogRecord) {

@@ -11,7 +11,7 @@ export const STAGE_COLUMNS = ["k", "t", "kind", "sev", "msg", "fp", "title", "op
 export const STAGE_ENTITY_COLUMNS = ["k", "typ", "val", "role", "t"] as const;
 
 export const CREATE_STAGE = [
-  `CREATE TEMP TABLE IF NOT EXISTS lockboard_stage_event (k text, t timestamptz, kind text, sev text, msg text, fp text, title text, opens boolean, raw text, f jsonb, fresh boolean) ON COMMIT DELETE ROWS`,
+  `CREATE TEMP TABLE IF NOT EXISTS lockboard_stage_event (k text, t timestamptz, kind text, sev text, msg text, fp text, title text, opens boolean, raw text, f jsonb, fresh boolean, n bigserial) ON COMMIT DELETE ROWS`,
   `CREATE TEMP TABLE IF NOT EXISTS lockboard_stage_entity (k text, typ text, val text, role text, t timestamptz) ON COMMIT DELETE ROWS`,
 ];
 
@@ -25,6 +25,7 @@ export async function moveStaged(sql: SqlRunner, sourceId: number, staged: numbe
   await sql.exec(`SELECT pg_advisory_xact_lock(${WRITE_LOCK}, $1)`, [sourceId]);
   // Crash-safe to relax: a lost tail is re-read from its saved offset and keyed identically.
   await sql.exec(`SET LOCAL synchronous_commit = off`);
+  await sql.exec(`SET LOCAL work_mem = '64MB'`);
   // Only events that open an incident need to know up front whether they are new (so the incident
   // counts them once); the writer lock keeps that answer true until commit.
   const fresh = await sql.exec(
@@ -53,10 +54,9 @@ export async function moveStaged(sql: SqlRunner, sourceId: number, staged: numbe
        WHERE s.fresh GROUP BY 1, 2
        ON CONFLICT ("incidentId","minute") DO UPDATE SET "count" = "IncidentMinute"."count" + EXCLUDED."count")
      INSERT INTO "Event" ("eventKey","sourceId","occurredAt","kind","severity","message","fingerprint","raw","fields","incidentId")
-     SELECT s.k, $1, s.t, s.kind, s.sev, s.msg, s.fp, s.raw, s.f,
-            CASE WHEN s.fresh THEN (SELECT up.id FROM up WHERE up."fingerprint" = s.fp) END
-     -- A scan, not a join, so events get their ids in the order they were read.
-     FROM lockboard_stage_event s
+     SELECT s.k, $1, s.t, s.kind, s.sev, s.msg, s.fp, s.raw, s.f, up.id
+     FROM lockboard_stage_event s LEFT JOIN up ON s.fresh AND up."fingerprint" = s.fp
+     ORDER BY s.n -- events get their ids in the order they were read
      ON CONFLICT ("eventKey") DO NOTHING`,
     [sourceId],
   );
