@@ -58,7 +58,7 @@ test("bad pushes get a 4xx that says what is wrong; a partly bad batch keeps its
   expect(allBad.status()).toBe(400);
   expect((await allBad.json()).error).toMatchObject({ code: "bad_request", message: "line 1: not a JSON object" });
 
-  const notJson = await request.post("/api/ingest/v1/logs", { headers: { ...auth, "content-type": "application/json" }, data: "{resourceLogs" });
+  const notJson = await request.post("/api/ingest/v1/logs", { headers: { ...auth, "content-type": "application/json" }, data: Buffer.from("{resourceLogs") });
   expect(notJson.status()).toBe(400);
   expect((await notJson.json()).error.message).toMatch(/not valid JSON/);
 
