@@ -1,12 +1,15 @@
 import { defineConfig } from "@playwright/test";
-import { E2E_TOKENS } from "./e2e/support/e2e-state";
+import { E2E_TOKENS, E2E_USERS, serverLogFile, STATE_FILE, storageStateFor } from "./e2e/support/e2e-state";
 
 const port = Number(process.env.LOCKBOARD_E2E_PORT ?? 3100);
-export const STATE_FILE = process.env.LOCKBOARD_E2E_STATE ?? ".lockboard/e2e/state.json";
 
 export default defineConfig({
   testDir: "e2e",
-  testMatch: "**/*.spec.ts",
+  // A setup project signs in once per role; every spec runs as the admin unless it picks another role.
+  projects: [
+    { name: "sign-in", testMatch: "**/auth.setup.ts" },
+    { name: "chromium", testMatch: "**/*.spec.ts", dependencies: ["sign-in"], use: { storageState: storageStateFor("admin") } },
+  ],
   fullyParallel: false,
   workers: 1,
   retries: 0,
@@ -22,12 +25,17 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node_modules/.bin/tsx --conditions=react-server scripts/serve.ts --port ${port} --state-file ${STATE_FILE}`,
+    command: `node_modules/.bin/tsx --conditions=react-server scripts/serve.ts --port ${port} --state-file ${STATE_FILE} --log-file ${serverLogFile()} --demo-mongo`,
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
-    env: { LOCKBOARD_INGEST_TOKEN: E2E_TOKENS.ingest, LOCKBOARD_FAILED_WRITES_TOKEN: E2E_TOKENS.failedWrites },
+    env: {
+      LOCKBOARD_INGEST_TOKEN: E2E_TOKENS.ingest,
+      LOCKBOARD_FAILED_WRITES_TOKEN: E2E_TOKENS.failedWrites,
+      LOCKBOARD_CAPACITY_INTERVAL_SECONDS: "1",
+      LOCKBOARD_SEED_USERS: JSON.stringify(Object.values(E2E_USERS)),
+    },
   },
 });

@@ -23,7 +23,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "integration",
-          include: ["lib/**/*.int.test.ts", "scripts/**/*.int.test.ts"],
+          include: ["lib/**/*.int.test.ts", "scripts/**/*.int.test.ts", "e2e/support/mongo-server/*.int.test.ts"],
           environment: "node",
           globalSetup: ["e2e/support/vitest-global-setup.ts"],
           testTimeout: 60_000,

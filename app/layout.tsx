@@ -1,5 +1,9 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import type { ReactNode } from "react";
+import { ActorProvider } from "@/components/auth/actor-context";
+import { UserMenu } from "@/components/auth/user-menu";
+import { getActor } from "@/lib/auth/require-actor";
 import { Sidebar } from "@/components/shell/sidebar";
 import { HeaderHealth } from "@/components/shell/header-health";
 import { ThemeToggle } from "@/components/shell/theme-toggle";
@@ -14,7 +18,9 @@ export const metadata: Metadata = {
 // Runs before paint so a dark-theme operator never sees a white flash.
 const themeScript = `try{var t=localStorage.getItem('lockboard-theme');if(t==='dark'||(!t&&matchMedia('(prefers-color-scheme: dark)').matches))document.documentElement.classList.add('dark')}catch(e){}`;
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // The proxy lets only the sign-in page through without a session; it gets no shell.
+  const actor = await getActor(await headers()).catch(() => null);
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
@@ -22,16 +28,25 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       </head>
       <body className="bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
         <Providers>
+          <ActorProvider actor={actor}>
+          {!actor ? (
+            <main className="min-h-screen p-6">{children}</main>
+          ) : (
           <div className="flex min-h-screen">
             <Sidebar />
             <div className="flex min-w-0 flex-1 flex-col">
               <header className="flex h-12 items-center justify-between gap-4 border-b border-slate-200 bg-white px-4 dark:border-slate-800 dark:bg-slate-900">
                 <HeaderHealth />
-                <ThemeToggle />
+                <div className="flex items-center gap-2">
+                  <UserMenu />
+                  <ThemeToggle />
+                </div>
               </header>
               <main className="flex-1 p-6">{children}</main>
             </div>
           </div>
+          )}
+          </ActorProvider>
         </Providers>
       </body>
     </html>

@@ -6,11 +6,13 @@ import { startEmbeddedPostgres } from "@/lib/store/embedded-server";
 import { applyMigrations } from "@/lib/store/migrate";
 import { ensureDatabase } from "@/lib/store/start-store";
 import { disconnectPrisma } from "@/lib/store/prisma";
+import { capacityBench } from "./bench/capacity-bench";
 import { ingestBench } from "./bench/ingest-bench";
+import { replayBench } from "./bench/replay-bench";
 import { storeBench } from "./bench/store-bench";
 import type { Bench, Figure } from "./bench/types";
 
-const BENCHES: Bench[] = [storeBench, ingestBench];
+const BENCHES: Bench[] = [storeBench, ingestBench, capacityBench, replayBench];
 
 const only = process.argv.slice(2);
 const tmpDir = await mkdtemp(path.join(tmpdir(), "lockboard-bench-"));

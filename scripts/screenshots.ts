@@ -1,4 +1,5 @@
-// `npm run screenshots -- [BASE_URL]`: PNGs of the main pages for the README (public/screenshots/).
+// `npm run screenshots -- [BASE_URL] [PATH…]`: PNGs of the main pages for the README (public/screenshots/).
+// Signs in first with LOCKBOARD_EMAIL / LOCKBOARD_PASSWORD (any role can read every page).
 import { mkdirSync } from "node:fs";
 import { chromium } from "@playwright/test";
 
@@ -10,6 +11,13 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
 });
 const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+if (process.env.LOCKBOARD_EMAIL && process.env.LOCKBOARD_PASSWORD) {
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel("E-mail").fill(process.env.LOCKBOARD_EMAIL);
+  await page.getByLabel("Password").fill(process.env.LOCKBOARD_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByTestId("user-menu").waitFor();
+}
 for (const p of pages) {
   await page.goto(base + p, { waitUntil: "networkidle" });
   const name = p === "/" ? "overview" : p.slice(1).replace(/\//g, "-");

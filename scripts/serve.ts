@@ -1,11 +1,12 @@
 // Starts the store (embedded PostgreSQL unless DATABASE_URL is set) and serves the built dashboard.
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { ensureInitialUsers } from "@/lib/auth/seed-users";
 import { BACKGROUND_JOBS } from "@/lib/jobs/job-list";
 import { startBackgroundJobs } from "@/lib/jobs/run-background-jobs";
-import { loadConfiguredSources } from "@/lib/sources/source-registry";
+import { loadConfiguredSources, upsertSource } from "@/lib/sources/source-registry";
 import { disconnectPrisma, getPrisma } from "@/lib/store/prisma";
 import { startStore } from "@/lib/store/start-store";
 
@@ -14,8 +15,24 @@ const { values } = parseArgs({
     port: { type: "string", default: process.env.PORT ?? "3000" },
     host: { type: "string", default: process.env.HOST ?? "127.0.0.1" },
     "state-file": { type: "string" },
+    // Everything this process and the dashboard print, also copied here (tests grep it for secrets).
+    "log-file": { type: "string" },
+    // A MongoDB target for the demo and e2e runs: the in-repo test wire server, labelled demo.
+    "demo-mongo": { type: "boolean", default: false },
   },
 });
+
+if (values["log-file"]) mkdirSync(path.dirname(values["log-file"]), { recursive: true });
+const logFile = values["log-file"] ? createWriteStream(values["log-file"], { flags: "w" }) : null;
+if (logFile) {
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream) as (chunk: string | Uint8Array) => boolean;
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      logFile.write(chunk);
+      return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof stream.write;
+  }
+}
 
 const store = await startStore({ settings: { log_lock_waits: "on", deadlock_timeout: "200ms" } });
 const where = store.embedded ? `embedded PostgreSQL on 127.0.0.1:${store.embedded.port} (data in ${store.embedded.dataDir})` : "DATABASE_URL";
@@ -25,6 +42,22 @@ process.env.DATABASE_URL = store.databaseUrl;
 const prisma = getPrisma();
 const configured = await loadConfiguredSources(prisma);
 if (configured.length) console.log(`[lockboard] sources from the environment: ${configured.map((s) => `${s.name} (${s.kind})`).join(", ")}`);
+
+let demoMongo: { url: string; stop(): Promise<void> } | null = null;
+if (process.env.MONGO_URL) {
+  await upsertSource(prisma, { name: "mongo", kind: "mongodb", url: process.env.MONGO_URL });
+} else if (values["demo-mongo"]) {
+  // Only here does the product touch the test server: no MONGO_URL and a demo Mongo asked for.
+  const { startTestMongoServer } = await import("@/e2e/support/mongo-server/server");
+  demoMongo = await startTestMongoServer();
+  await upsertSource(prisma, { name: "demo-mongo", kind: "mongodb", url: demoMongo.url, demo: true });
+  console.log(`[lockboard] demo MongoDB (in-memory test wire server, not a real mongod) at ${demoMongo.url}, source "demo-mongo"`);
+}
+const users = await ensureInitialUsers(prisma);
+if (users.generated) {
+  // Shown once: only a hash is stored. `npm run user` adds more accounts.
+  console.log(`[lockboard] created the first account: ${users.generated.email} / ${users.generated.password} (role operator; write it down, it is not shown again)`);
+}
 const jobs = startBackgroundJobs(prisma, BACKGROUND_JOBS);
 
 if (values["state-file"]) {
@@ -32,15 +65,19 @@ if (values["state-file"]) {
   mkdirSync(path.dirname(values["state-file"]), { recursive: true });
   writeFileSync(
     values["state-file"],
-    JSON.stringify({ databaseUrl: store.databaseUrl, embeddedUrl: store.embedded?.url() ?? null, logDir: store.embedded?.logDir ?? null }),
+    JSON.stringify({ databaseUrl: store.databaseUrl, embeddedUrl: store.embedded?.url() ?? null, logDir: store.embedded?.logDir ?? null, demoMongoUrl: demoMongo?.url ?? null }),
   );
 }
 
 const next = spawn(path.resolve("node_modules/.bin/next"), ["start", "-p", values.port!, "-H", values.host!], {
-  stdio: ["ignore", "inherit", "inherit"],
+  stdio: ["ignore", logFile ? "pipe" : "inherit", logFile ? "pipe" : "inherit"],
   env: { ...process.env, DATABASE_URL: store.databaseUrl, NEXT_TELEMETRY_DISABLED: "1" },
 });
+next.stdout?.on("data", (d) => process.stdout.write(d));
+next.stderr?.on("data", (d) => process.stderr.write(d));
 console.log(`[lockboard] dashboard: http://localhost:${values.port}`);
+// The dashboard watches its own file descriptors too: it is one more process that can hit EMFILE.
+if (next.pid) await upsertSource(prisma, { name: "lockboard-dashboard", kind: "process", config: { pid: next.pid } });
 
 let stopping = false;
 const stop = async (code: number) => {
@@ -52,6 +89,7 @@ const stop = async (code: number) => {
     await exited;
   }
   await jobs.stop();
+  await demoMongo?.stop();
   await disconnectPrisma();
   await store.embedded?.stop();
   process.exit(code);

@@ -1,6 +1,6 @@
 // `npm test`: install what is missing, then type-check, unit, integration (real PostgreSQL) and
 // Playwright end-to-end tests against a production build; prints the counts of each.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ensureSetup, quietEnv, ROOT, run } from "./setup.mjs";
@@ -66,6 +66,9 @@ try {
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(env.LOCKBOARD_E2E_STATE, { force: true });
+  // The e2e run's sibling files: signed-in browser states and the server log.
+  const stem = path.basename(env.LOCKBOARD_E2E_STATE).replace(/\.json$/, "-");
+  for (const f of readdirSync(path.dirname(env.LOCKBOARD_E2E_STATE))) if (f.startsWith(stem)) rmSync(path.join(path.dirname(env.LOCKBOARD_E2E_STATE), f), { force: true });
   summary();
 }
 process.exit(code);

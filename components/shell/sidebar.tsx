@@ -10,6 +10,7 @@ const NAV = [
   { href: "/capacity", label: "Capacity" },
   { href: "/failed-writes", label: "Failed writes" },
   { href: "/audit", label: "Audit" },
+  { href: "/settings", label: "Settings" },
 ];
 
 export function Sidebar() {

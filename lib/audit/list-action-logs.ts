@@ -11,7 +11,7 @@ export const ListActionLogsQuerySchema = z.object({
   to: z.iso.datetime({ offset: true }).optional(),
   /** id of the last row of the previous page (rows come newest first). */
   cursor: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: z.coerce.number().int().min(1).max(50_000).default(100),
 });
 export type ListActionLogsQuery = z.infer<typeof ListActionLogsQuerySchema>;
 

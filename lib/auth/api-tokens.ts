@@ -2,6 +2,9 @@ import "server-only";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { PrismaClient } from "../store/generated/client";
 import { HttpError } from "../http/errors";
+import { enforceRateLimit } from "../http/rate-limit";
+
+const PUSH_RATE_PER_MINUTE = () => Number(process.env.LOCKBOARD_PUSH_RATE_PER_MINUTE) || 1200;
 
 export const TOKEN_SCOPES = ["ingest", "failed-writes"] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
@@ -49,10 +52,12 @@ export async function verifyApiToken(prisma: PrismaClient, req: Request, scope: 
 
   const envToken = process.env[ENV_TOKENS[scope]];
   if (envToken && timingSafeEqual(Buffer.from(hashToken(envToken), "hex"), Buffer.from(hash, "hex"))) {
+    enforceRateLimit(`push:${scope}:env`, PUSH_RATE_PER_MINUTE());
     return { tokenId: null, name: ENV_TOKENS[scope], scope };
   }
   const row = await prisma.apiToken.findUnique({ where: { tokenHash: hash } });
   if (!row || row.revokedAt || row.scope !== scope) throw unauthorized(`the token is unknown, revoked or not a ${scope} token`);
+  enforceRateLimit(`push:${scope}:${row.id}`, PUSH_RATE_PER_MINUTE());
   // Best effort: a busy store must not fail the push over a bookkeeping write.
   void prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => {});
   return { tokenId: row.id, name: row.name, scope };

@@ -1,5 +1,6 @@
 import "server-only";
 import { HttpError } from "../http/errors";
+import { getAuth } from "./auth";
 import { roleAllows, type Actor, type Role } from "./roles";
 
 /**
@@ -22,13 +23,19 @@ export function assertSameOrigin(req: Request): void {
   if (originHost !== host) throw new HttpError(403, "cross_site", `requests from ${origin} may not change anything here`);
 }
 
-/**
- * The signed-in person allowed to do `role`'s work; every action route calls this first.
- * Until sign-in lands (issue 9) everyone is the local operator named by LOCKBOARD_OPERATOR.
- */
+/** The signed-in person, read fresh from the store on every call (so a role change or sign-out applies at once). */
+export async function getActor(headers: Headers): Promise<Actor | null> {
+  const session = await getAuth().api.getSession({ headers });
+  if (!session) return null;
+  const user = session.user as typeof session.user & { role?: string };
+  return { name: user.email, role: (user.role as Role) ?? "viewer", userId: user.id };
+}
+
+/** Every route that reads or changes anything calls this first: 401 without a session, 403 without the role. */
 export async function requireActor(req: Request, role: Role): Promise<Actor> {
   assertSameOrigin(req);
-  const actor: Actor = { name: process.env.LOCKBOARD_OPERATOR ?? "local-operator", role: "admin" };
-  if (!roleAllows(actor.role, role)) throw new HttpError(403, "forbidden", `this needs the ${role} role; you are ${actor.role}`);
+  const actor = await getActor(req.headers);
+  if (!actor) throw new HttpError(401, "unauthenticated", "sign in first");
+  if (!roleAllows(actor.role, role)) throw new HttpError(403, "forbidden", `this needs the ${role} role; ${actor.name} is a ${actor.role}`);
   return actor;
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { NextResponse } from "next/server";
 import { z } from "zod";
+import { maskSecretsIn } from "../sources/secret-box";
 
 /** One shape for every API error: `{ error: { code, message, issues? } }`. */
 export function apiError(status: number, code: string, message: string, issues?: unknown) {
@@ -83,7 +84,9 @@ export function withErrors<A extends unknown[]>(handler: (...args: A) => Promise
         for (const [k, v] of Object.entries(err.headers)) res.headers.set(k, v);
         return res;
       }
-      console.error("[lockboard] request failed:", err);
+      // Driver errors can echo a connection string: mask passwords before anything reaches the log.
+      const text = err instanceof Error ? `${err.message}\n${err.stack ?? ""}` : String(err);
+      console.error("[lockboard] request failed:", maskSecretsIn(text));
       return apiError(503, "store_unavailable", "the dashboard's store did not answer; retry shortly");
     }
   };

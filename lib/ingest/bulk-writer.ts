@@ -4,7 +4,7 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import type { NormalizedEvent } from "./store-events";
-import { uniqueByKey } from "./store-events";
+import { opensIncident, uniqueByKey } from "./store-events";
 import { type Checkpoint, CREATE_STAGE, moveStaged, pgJson, pgText, saveCheckpointIn, type SqlRunner, type StoreResult } from "./store-sql";
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
@@ -19,7 +19,7 @@ function copyText(s: string): string {
 function* eventRows(events: NormalizedEvent[]): Generator<string> {
   let chunk = "";
   for (const e of events) {
-    chunk += `${copyText(e.eventKey)}\t${e.occurredAt.toISOString()}\t${copyText(e.kind)}\t${e.severity}\t${copyText(e.message)}\t${e.fingerprint}\t${copyText(e.title)}\t${e.opensIncident ? "t" : "f"}\t${copyText(e.raw)}\t${copyText(pgJson(e.fields))}\n`;
+    chunk += `${copyText(e.eventKey)}\t${e.occurredAt.toISOString()}\t${copyText(e.kind)}\t${e.severity}\t${copyText(e.message)}\t${e.fingerprint}\t${copyText(e.title)}\t${opensIncident(e) ? "t" : "f"}\t${copyText(e.raw)}\t${copyText(pgJson(e.fields))}\n`;
     if (chunk.length > 256 * 1024) {
       yield chunk;
       chunk = "";

@@ -14,11 +14,19 @@ export type NormalizedEvent = {
   /** Incident title; empty when the event opens no incident. */
   title: string;
   fingerprint: string;
-  opensIncident: boolean;
+  /** Set by the ingest pipeline from the catalog; callers that build events themselves may leave it to `opensIncident`. */
+  opensIncident?: boolean;
   raw: string;
   fields: Record<string, unknown>;
   entities: ExtractedEntity[];
 };
+
+/** Informational lines (checkpoints, startup) and unparsed lines are kept as events but open no incident. */
+export function opensIncident(e: Pick<NormalizedEvent, "kind" | "severity" | "opensIncident">): boolean {
+  if (e.opensIncident !== undefined) return e.opensIncident;
+  if (e.kind === "unparsed") return false;
+  return e.kind !== "unclassified" || e.severity === "error" || e.severity === "critical" || e.severity === "warning";
+}
 
 /** Keeps the first of events sharing a key (a pushed batch may repeat a line). */
 export function uniqueByKey(events: NormalizedEvent[]): NormalizedEvent[] {
@@ -55,7 +63,7 @@ export async function storeEvents(
           batch.map((e) => pgText(e.message)),
           batch.map((e) => e.fingerprint),
           batch.map((e) => pgText(e.title)),
-          batch.map((e) => e.opensIncident),
+          batch.map((e) => opensIncident(e)),
           batch.map((e) => pgText(e.raw)),
           batch.map((e) => pgJson(e.fields)),
         ],

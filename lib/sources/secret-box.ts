@@ -13,12 +13,10 @@ export function secretKeyFile(): string {
 let cachedKey: Buffer | undefined;
 
 /**
- * AES-256 key: any string in LOCKBOARD_SECRET_KEY is stretched with SHA-256, so an operator
- * can paste a passphrase or `openssl rand -base64 32`. Without it a random key is created
- * once (mode 600) so a demo restart can still read what it stored.
+ * The install's secret: LOCKBOARD_SECRET_KEY, or without it a random value created once
+ * (mode 600) so a demo restart can still read what it stored.
  */
-function key(): Buffer {
-  if (cachedKey) return cachedKey;
+export function secretKeyMaterial(): string {
   let material = process.env.LOCKBOARD_SECRET_KEY;
   if (!material) {
     const file = secretKeyFile();
@@ -33,7 +31,12 @@ function key(): Buffer {
     }
     material = readFileSync(file, "utf8").trim();
   }
-  cachedKey = createHash("sha256").update(material).digest();
+  return material;
+}
+
+/** AES-256 key: any string is stretched with SHA-256, so an operator can paste a passphrase or `openssl rand -base64 32`. */
+function key(): Buffer {
+  cachedKey ??= createHash("sha256").update(secretKeyMaterial()).digest();
   return cachedKey;
 }
 
@@ -68,4 +71,9 @@ export function maskUrl(url: string): string {
   } catch {
     return url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
   }
+}
+
+/** Driver errors sometimes echo the connection string; never let a password through. */
+export function maskSecretsIn(text: string): string {
+  return text.replace(/([a-z+]+:\/\/[^:/@\s]+:)[^@\s]*@/gi, "$1***@");
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { PrismaClient, Source } from "../store/generated/client";
-import { maskUrl, openSecret, sealSecret } from "./secret-box";
+import { maskSecretsIn, maskUrl, openSecret, sealSecret } from "./secret-box";
 
 export const SOURCE_KINDS = ["postgres", "mongodb", "log", "process", "prometheus"] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
@@ -115,10 +115,6 @@ export async function recordSourceHealth(
     WHERE id = ${sourceId}`;
 }
 
-/** Driver errors sometimes echo the connection string; never let a password through. */
-export function maskSecretsIn(text: string): string {
-  return text.replace(/([a-z+]+:\/\/[^:/@\s]+:)[^@\s]*@/gi, "$1***@");
-}
 
 const ConfiguredSourcesSchema = z.array(SourceInputSchema);
 

@@ -1,0 +1,7 @@
+import { toNextJsHandler } from "better-auth/next-js";
+import { getAuth } from "@/lib/auth/auth";
+
+// The Better Auth instance is created on first request, once DATABASE_URL is known.
+const handler = (req: Request) => getAuth().handler(req);
+
+export const { GET, POST } = toNextJsHandler(handler);

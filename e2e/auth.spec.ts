@@ -1,0 +1,90 @@
+import { readFileSync } from "node:fs";
+import { expect, test } from "@playwright/test";
+import { E2E_USERS, serverLogFile, storageStateFor } from "./support/e2e-state";
+
+test.describe("signed out", () => {
+  test.use({ storageState: { cookies: [], origins: [] } });
+
+  test("pages redirect to sign-in, APIs answer 401, a wrong password says nothing about the account", async ({ page, request }) => {
+    await page.goto("/locks");
+    await expect(page).toHaveURL(/\/sign-in\?next=%2Flocks/);
+    expect((await request.get("/api/incidents")).status()).toBe(401);
+    expect((await request.post("/api/sources", { data: {} })).status()).toBe(401);
+
+    const attempt = async (email: string) => {
+      await page.getByLabel("E-mail").fill(email);
+      await page.getByLabel("Password").fill("definitely-wrong-password");
+      const answer = page.waitForResponse("**/api/auth/sign-in/email");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      const res = await answer;
+      await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();
+      return { status: res.status(), body: await res.text(), shown: await page.getByTestId("sign-in-error").textContent() };
+    };
+    const known = await attempt(E2E_USERS.operator.email);
+    const unknown = await attempt("nobody-here@e2e.lockboard.test");
+    expect(known.shown).toBe("Wrong e-mail or password.");
+    expect(unknown).toEqual(known);
+  });
+});
+
+test.describe("as a viewer", () => {
+  test.use({ storageState: storageStateFor("viewer") });
+
+  test("reads everything, sees no actions, and a forged request is refused", async ({ page, request }) => {
+    await page.goto("/");
+    await expect(page.getByTestId("user-role")).toHaveText("viewer");
+    await page.goto("/settings");
+    await expect(page.getByText("Settings are for admins")).toBeVisible();
+    await expect(page.getByRole("button", { name: "Create token" })).toHaveCount(0);
+
+    const forged = await request.post("/api/sources", { data: { name: "forged", kind: "log" } });
+    expect(forged.status()).toBe(403);
+    expect((await forged.json()).error.message).toContain("admin");
+    expect((await request.post("/api/tokens", { data: { name: "x", scope: "ingest" } })).status()).toBe(403);
+    expect((await request.get("/api/audit")).status()).toBe(200);
+  });
+});
+
+test("an admin creates and revokes a token; secrets never reach responses, pages or logs", async ({ page, request, baseURL }) => {
+  const password = `pw-${Date.now()}-secret`;
+  const url = `postgresql://app:${password}@127.0.0.1:5432/postgres`;
+  expect((await request.post("/api/sources", { data: { name: `secret-src-${Date.now()}`, kind: "postgres", url }, headers: { origin: baseURL! } })).status()).toBe(201);
+
+  await page.goto("/settings");
+  await page.getByLabel("Token name").fill("e2e pusher");
+  await page.getByLabel("Token scope").selectOption("ingest");
+  await page.getByRole("button", { name: "Create token" }).click();
+  const token = (await page.getByTestId("new-token").locator("code").textContent())!;
+  expect(token).toMatch(/^lbt_in_/);
+
+  const bodies: string[] = [];
+  for (const path of ["/", "/capacity", "/settings", "/audit", "/incidents", "/locks", "/failed-writes"]) {
+    bodies.push(await (await request.get(path)).text());
+  }
+  for (const path of ["/api/sources", "/api/tokens", "/api/audit", "/api/sources/health", "/api/capacity", "/api/users"]) {
+    bodies.push(await (await request.get(path)).text());
+  }
+  await page.reload();
+  bodies.push(await page.content());
+  for (const b of bodies) {
+    expect(b).not.toContain(password);
+    expect(b).not.toContain(token.slice(8));
+    for (const u of Object.values(E2E_USERS)) expect(b).not.toContain(u.password);
+  }
+
+  const row = page.getByTestId("token-row").filter({ hasText: "e2e pusher" });
+  await row.getByRole("button", { name: "Revoke" }).click();
+  await expect(row).toContainText("revoked");
+
+  await page.goto("/audit?action=revoke_token");
+  await expect(page.getByTestId("audit-row").first()).toContainText(E2E_USERS.admin.email);
+  const csv = await request.get("/api/audit/export?format=csv&action=create_token");
+  expect(csv.headers()["content-type"]).toContain("text/csv");
+  expect(await csv.text()).toContain("e2e pusher");
+
+  const log = readFileSync(serverLogFile(), "utf8");
+  expect(log.length).toBeGreaterThan(0);
+  expect(log).not.toContain(password);
+  expect(log).not.toContain(token.slice(8));
+  for (const u of Object.values(E2E_USERS)) expect(log).not.toContain(u.password);
+});
