@@ -13,6 +13,7 @@ export const STAGE_ENTITY_COLUMNS = ["k", "typ", "val", "role", "t"] as const;
 export const CREATE_STAGE = [
   `CREATE TEMP TABLE IF NOT EXISTS lockboard_stage_event (k text, t timestamptz, kind text, sev text, msg text, fp text, title text, opens boolean, raw text, f jsonb, fresh boolean, n bigserial) ON COMMIT DELETE ROWS`,
   `CREATE TEMP TABLE IF NOT EXISTS lockboard_stage_entity (k text, typ text, val text, role text, t timestamptz) ON COMMIT DELETE ROWS`,
+  `CREATE TEMP TABLE IF NOT EXISTS lockboard_stage_id (k text, id bigint) ON COMMIT DELETE ROWS`,
 ];
 
 // Arbitrary constant: one writer per source at a time, so two runs over the same file cannot both
@@ -52,20 +53,23 @@ export async function moveStaged(sql: SqlRunner, sourceId: number, staged: numbe
        SELECT up.id, date_trunc('minute', s.t), count(*)::int
        FROM lockboard_stage_event s JOIN up ON up."fingerprint" = s.fp
        WHERE s.fresh GROUP BY 1, 2
-       ON CONFLICT ("incidentId","minute") DO UPDATE SET "count" = "IncidentMinute"."count" + EXCLUDED."count")
-     INSERT INTO "Event" ("eventKey","sourceId","occurredAt","kind","severity","message","fingerprint","raw","fields","incidentId")
-     SELECT s.k, $1, s.t, s.kind, s.sev, s.msg, s.fp, s.raw, s.f, up.id
-     FROM lockboard_stage_event s LEFT JOIN up ON s.fresh AND up."fingerprint" = s.fp
-     ORDER BY s.n -- events get their ids in the order they were read
-     ON CONFLICT ("eventKey") DO NOTHING`,
+       ON CONFLICT ("incidentId","minute") DO UPDATE SET "count" = "IncidentMinute"."count" + EXCLUDED."count"),
+     ins AS (
+       INSERT INTO "Event" ("eventKey","sourceId","occurredAt","kind","severity","message","fingerprint","raw","fields","incidentId")
+       SELECT s.k, $1, s.t, s.kind, s.sev, s.msg, s.fp, s.raw, s.f, up.id
+       FROM lockboard_stage_event s LEFT JOIN up ON s.fresh AND up."fingerprint" = s.fp
+       ORDER BY s.n -- events get their ids in the order they were read
+       ON CONFLICT ("eventKey") DO NOTHING
+       RETURNING id, "eventKey")
+     -- The new events' ids, so linking entities never has to search "Event".
+     INSERT INTO lockboard_stage_id (k, id) SELECT "eventKey", id FROM ins`,
     [sourceId],
   );
   if (hasEntities) {
-    // Re-linking an event that was already stored is a no-op (ON CONFLICT), so no freshness test here.
     await sql.exec(
       `WITH input AS (
-         SELECT e.id AS eid, x.typ, x.val, x.role, x.t
-         FROM lockboard_stage_entity x JOIN "Event" e ON e."eventKey" = x.k),
+         SELECT i.id AS eid, x.typ, x.val, x.role, x.t
+         FROM lockboard_stage_entity x JOIN lockboard_stage_id i ON i.k = x.k),
        ent AS (
          INSERT INTO "Entity" ("type","value","firstSeen","lastSeen")
          SELECT typ, val, min(t), max(t) FROM input GROUP BY typ, val
