@@ -53,8 +53,15 @@ export const ingestBench: Bench = {
     const parseRate = parse.lines / (parse.ms / 1000);
 
     const writer = await BulkEventWriter.open(ctx.databaseUrl);
+    global.gc?.();
+    const heapBefore = process.memoryUsage().heapUsed;
     let peakRss = process.memoryUsage().rss;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+    let peakHeap = heapBefore;
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      peakRss = Math.max(peakRss, m.rss);
+      peakHeap = Math.max(peakHeap, m.heapUsed);
+    }, 50);
     const t1 = performance.now();
     const s = await ingestLogFile(getPrisma(), "bench", file, { store: bulkStore(writer) });
     const storeMs = performance.now() - t1;
@@ -71,7 +78,8 @@ export const ingestBench: Bench = {
       { figure: `parse + classify, generated PostgreSQL log (${gen.lines.toLocaleString("en-US")} lines, ${mb} MB)`, value: round(parseRate, 0), unit: "lines/s", comparedWith: "target ≥ 1,000,000 lines/s; plain line reader + one regex: 1.6 M lines/s" },
       { figure: `end to end into the store (COPY batches of 20,000; ${stored.toLocaleString("en-US")} events)`, value: round(eventRate, 0), unit: "events/s", comparedWith: "target ≥ 100,000 events/s; foundation slice (unnest via Prisma): 19,753" },
       { figure: "end to end, lines read", value: round(s.lines / (storeMs / 1000), 0), unit: "lines/s", comparedWith: "—" },
-      { figure: "peak memory (RSS) during the end-to-end run", value: round(peakRss / (1 << 20), 0), unit: "MB", comparedWith: `file is ${mb} MB: streaming, constant memory` },
+      { figure: "peak JS heap during the end-to-end run", value: round(peakHeap / (1 << 20), 0), unit: "MB", comparedWith: `file is ${mb} MB; heap before the run ${round(heapBefore / (1 << 20), 0)} MB (two 20,000-event batches in memory at most)` },
+      { figure: "peak process memory (RSS) during the end-to-end run", value: round(peakRss / (1 << 20), 0), unit: "MB", comparedWith: "includes Node, tsx, Prisma and the heap the parse run grew" },
       badgerRow,
     ];
   },
