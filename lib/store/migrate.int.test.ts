@@ -97,6 +97,11 @@ describe("the migrated database matches schema.prisma", () => {
     });
     expect(await prisma.apiToken.findUniqueOrThrow({ where: { tokenHash: token.tokenHash } })).toEqual(token);
 
+    const minute = await prisma.incidentMinute.create({ data: { incidentId: incident.id, minute: at, count: 3 } });
+    expect(await prisma.incidentMinute.findUniqueOrThrow({ where: { incidentId_minute: { incidentId: incident.id, minute: at } } })).toEqual(minute);
+    const cp = await prisma.ingestCheckpoint.create({ data: { sourceId: source.id, stream: "/var/log/pg.log", fileId: "1.2.abc", offset: 5_000_000_000n } });
+    expect(await prisma.ingestCheckpoint.findUniqueOrThrow({ where: { sourceId_stream: { sourceId: source.id, stream: "/var/log/pg.log" } } })).toEqual(cp);
+
     await prisma.source.delete({ where: { id: source.id } });
     expect(await prisma.event.count({ where: { sourceId: source.id } })).toBe(0);
     expect(await prisma.actionLog.findUniqueOrThrow({ where: { id: log.id } })).toMatchObject({ sourceId: null });
