@@ -25,7 +25,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node_modules/.bin/tsx --conditions=react-server scripts/serve.ts --port ${port} --state-file ${STATE_FILE} --log-file ${serverLogFile()}`,
+    command: `node_modules/.bin/tsx --conditions=react-server scripts/serve.ts --port ${port} --state-file ${STATE_FILE} --log-file ${serverLogFile()} --demo-mongo`,
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,
@@ -36,6 +36,9 @@ export default defineConfig({
       LOCKBOARD_FAILED_WRITES_TOKEN: E2E_TOKENS.failedWrites,
       LOCKBOARD_CAPACITY_INTERVAL_SECONDS: "1",
       LOCKBOARD_SEED_USERS: JSON.stringify(Object.values(E2E_USERS)),
+      // Locks: a held advisory lock counts as stuck after 2 s, sampled every 2 s.
+      LOCKBOARD_STUCK_AFTER_SECONDS: "2",
+      LOCKBOARD_LOCK_SAMPLE_SECONDS: "2",
     },
   },
 });

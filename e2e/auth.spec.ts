@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { E2E_USERS, serverLogFile, storageStateFor } from "./support/e2e-state";
+import pg from "pg";
+import { E2E_TOKENS, E2E_USERS, readE2EState, serverLogFile, storageStateFor } from "./support/e2e-state";
 
 test.describe("signed out", () => {
   test.use({ storageState: { cookies: [], origins: [] } });
@@ -42,6 +43,33 @@ test.describe("as a viewer", () => {
     expect((await forged.json()).error.message).toContain("admin");
     expect((await request.post("/api/tokens", { data: { name: "x", scope: "ingest" } })).status()).toBe(403);
     expect((await request.get("/api/audit")).status()).toBe(200);
+
+    const messageId = `viewer-${Date.now()}`;
+    const pushed = await request.post("/api/failed-writes", {
+      headers: { authorization: `Bearer ${E2E_TOKENS.failedWrites}` },
+      data: { source: "demo-mongo", namespace: "LibreChat.messages", operation: "insert", key: { messageId }, document: { messageId, text: "x" }, error: "E11000 duplicate key error", occurredAt: new Date().toISOString() },
+    });
+    expect(pushed.status()).toBe(201);
+    const [id] = (await pushed.json()).ids;
+    await page.goto(`/failed-writes?q=${messageId}&id=${id}`);
+    await expect(page.getByText(messageId).first()).toBeVisible();
+    await expect(page.getByRole("button", { name: /Replay/ })).toHaveCount(0);
+    const forgedReplay = await request.post(`/api/failed-writes/${id}/replay`, { data: {} });
+    expect(forgedReplay.status()).toBe(403);
+
+    // A held advisory lock is visible to a viewer, with no Release, Cancel or Terminate.
+    const holder = new pg.Client({ connectionString: readE2EState().embeddedUrl!.replace(/\/postgres$/, "/lockboard_demo_app"), application_name: "viewer-check" });
+    await holder.connect();
+    try {
+      const key = String(900_000_000 + Math.floor(Math.random() * 1e6));
+      await holder.query("SELECT pg_advisory_lock($1::bigint)", [key]);
+      await page.goto("/locks");
+      await page.getByRole("tab", { name: /demo-pg/ }).click();
+      await expect(page.getByTestId("advisory-row").filter({ hasText: key })).toBeVisible({ timeout: 15_000 });
+      await expect(page.getByRole("button", { name: /^(Release|Cancel|Terminate)/ })).toHaveCount(0);
+    } finally {
+      await holder.end();
+    }
   });
 });
 

@@ -8,10 +8,12 @@ import { ensureDatabase } from "@/lib/store/start-store";
 import { disconnectPrisma } from "@/lib/store/prisma";
 import { capacityBench } from "./bench/capacity-bench";
 import { ingestBench } from "./bench/ingest-bench";
+import { locksBench } from "./bench/locks-bench";
+import { replayBench } from "./bench/replay-bench";
 import { storeBench } from "./bench/store-bench";
 import type { Bench, Figure } from "./bench/types";
 
-const BENCHES: Bench[] = [storeBench, ingestBench, capacityBench];
+const BENCHES: Bench[] = [storeBench, ingestBench, capacityBench, replayBench, locksBench];
 
 const only = process.argv.slice(2);
 const tmpDir = await mkdtemp(path.join(tmpdir(), "lockboard-bench-"));

@@ -1,15 +1,42 @@
-// `npm run ingest -- --source NAME FILE…`: reads PostgreSQL server logs into events and incidents.
+// `npm run ingest -- --source NAME [--format F] [--prefix P] [--follow] FILE…`: reads server and
+// application logs into events and incidents (see README "Ingestion").
+import { stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { ingestPgLogFile } from "@/lib/ingest/ingest-file";
+import { BulkEventWriter } from "@/lib/ingest/bulk-writer";
+import { followLogFile } from "@/lib/ingest/follow-file";
+import { ingestLogFile } from "@/lib/ingest/ingest-file";
+import { bulkStore, type IngestSummary } from "@/lib/ingest/ingest-pipeline";
+import { LOG_FORMATS, type LogFormat } from "@/lib/ingest/parsers";
+import { progressLine, summaryLines } from "@/lib/ingest/progress-line";
 import { disconnectPrisma, getPrisma } from "@/lib/store/prisma";
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: { source: { type: "string" }, prefix: { type: "string" } },
-});
+const USAGE = `usage: npm run ingest -- --source NAME [--format ${LOG_FORMATS.join("|")}] [--prefix LOG_LINE_PREFIX] [--follow] [--quiet] FILE…
+  DATABASE_URL must point at Lockboard's store (npm run demo prints it).`;
 
+let parsed;
+try {
+  parsed = parseArgs({
+    allowPositionals: true,
+    options: {
+      source: { type: "string" },
+      format: { type: "string", default: "auto" },
+      prefix: { type: "string" },
+      follow: { type: "boolean", default: false },
+      quiet: { type: "boolean", default: false },
+      "poll-ms": { type: "string", default: "500" },
+    },
+  });
+} catch (err) {
+  console.error(`${(err as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+const { values, positionals } = parsed;
 if (!values.source || positionals.length === 0) {
-  console.error("usage: npm run ingest -- --source NAME [--prefix LOG_LINE_PREFIX] FILE…   (DATABASE_URL must point at the store)");
+  console.error(USAGE);
+  process.exit(2);
+}
+if (!LOG_FORMATS.includes(values.format as LogFormat)) {
+  console.error(`--format must be one of ${LOG_FORMATS.join(", ")}; got "${values.format}"`);
   process.exit(2);
 }
 if (!process.env.DATABASE_URL) {
@@ -17,15 +44,61 @@ if (!process.env.DATABASE_URL) {
   process.exit(2);
 }
 
-let failed = false;
-for (const file of positionals) {
-  try {
-    const s = await ingestPgLogFile(getPrisma(), values.source, file, { logLinePrefix: values.prefix });
-    console.log(`${file}: ${s.lines} lines, ${s.events} events (${s.inserted} new, ${s.duplicates} already stored), ${s.unparsed} unparsed`);
-  } catch (err) {
-    failed = true;
-    console.error(`${file}: ${(err as Error).message}`);
-  }
+const prisma = getPrisma();
+const writer = await BulkEventWriter.open();
+const tty = process.stderr.isTTY && !values.quiet;
+const opts = { format: values.format as LogFormat, logLinePrefix: values.prefix, store: bulkStore(writer) };
+const stop = new AbortController();
+process.once("SIGINT", () => stop.abort());
+process.once("SIGTERM", () => stop.abort());
+
+function progress(total: number) {
+  const t0 = performance.now();
+  let last = 0;
+  return {
+    t0,
+    update(s: IngestSummary) {
+      const now = performance.now();
+      if (!tty || now - last < 200) return;
+      last = now;
+      process.stderr.write(`\r\x1b[2K${progressLine(s, now - t0, total)}`);
+    },
+    done() {
+      if (tty) process.stderr.write("\r\x1b[2K");
+    },
+  };
 }
-await disconnectPrisma();
+
+let failed = false;
+try {
+  if (values.follow) {
+    // Each file is followed concurrently until Ctrl-C; checkpoints make the next run resume.
+    const runs = positionals.map(async (file) => {
+      const p = progress(0);
+      const s = await followLogFile(prisma, values.source!, file, { ...opts, signal: stop.signal, pollMs: Number(values["poll-ms"]), onProgress: p.update, onNote: (n) => console.error(`\n[ingest] ${n}`) });
+      p.done();
+      for (const line of summaryLines(file, s, performance.now() - p.t0)) console.log(line);
+    });
+    if (tty) console.error(`[ingest] following ${positionals.join(", ")}; Ctrl-C stops (the next run resumes where this one stopped)`);
+    await Promise.all(runs);
+  } else {
+    for (const file of positionals) {
+      try {
+        const p = progress((await stat(file)).size);
+        const s = await ingestLogFile(prisma, values.source, file, { ...opts, onProgress: p.update });
+        p.done();
+        for (const line of summaryLines(file, s, performance.now() - p.t0)) console.log(line);
+      } catch (err) {
+        failed = true;
+        console.error(`${file}: ${(err as Error).message}`);
+      }
+    }
+  }
+} catch (err) {
+  failed = true;
+  console.error(`[ingest] ${(err as Error).message}`);
+} finally {
+  await writer.close();
+  await disconnectPrisma();
+}
 process.exit(failed ? 1 : 0);

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { ensureInitialUsers } from "@/lib/auth/seed-users";
 import { BACKGROUND_JOBS } from "@/lib/jobs/job-list";
 import { startBackgroundJobs } from "@/lib/jobs/run-background-jobs";
+import { registerDemoPgSource } from "@/lib/postgres/demo-source";
 import { loadConfiguredSources, upsertSource } from "@/lib/sources/source-registry";
 import { disconnectPrisma, getPrisma } from "@/lib/store/prisma";
 import { startStore } from "@/lib/store/start-store";
@@ -17,6 +18,8 @@ const { values } = parseArgs({
     "state-file": { type: "string" },
     // Everything this process and the dashboard print, also copied here (tests grep it for secrets).
     "log-file": { type: "string" },
+    // A MongoDB target for the demo and e2e runs: the in-repo test wire server, labelled demo.
+    "demo-mongo": { type: "boolean", default: false },
   },
 });
 
@@ -40,11 +43,24 @@ process.env.DATABASE_URL = store.databaseUrl;
 const prisma = getPrisma();
 const configured = await loadConfiguredSources(prisma);
 if (configured.length) console.log(`[lockboard] sources from the environment: ${configured.map((s) => `${s.name} (${s.kind})`).join(", ")}`);
+
+let demoMongo: { url: string; stop(): Promise<void> } | null = null;
+if (process.env.MONGO_URL) {
+  await upsertSource(prisma, { name: "mongo", kind: "mongodb", url: process.env.MONGO_URL });
+} else if (values["demo-mongo"]) {
+  // Only here does the product touch the test server: no MONGO_URL and a demo Mongo asked for.
+  const { startTestMongoServer } = await import("@/e2e/support/mongo-server/server");
+  demoMongo = await startTestMongoServer();
+  await upsertSource(prisma, { name: "demo-mongo", kind: "mongodb", url: demoMongo.url, demo: true });
+  console.log(`[lockboard] demo MongoDB (in-memory test wire server, not a real mongod) at ${demoMongo.url}, source "demo-mongo"`);
+}
 const users = await ensureInitialUsers(prisma);
 if (users.generated) {
   // Shown once: only a hash is stored. `npm run user` adds more accounts.
   console.log(`[lockboard] created the first account: ${users.generated.email} / ${users.generated.password} (role operator; write it down, it is not shown again)`);
 }
+const demoPg = await registerDemoPgSource(prisma, store.embedded);
+if (demoPg) console.log(`[lockboard] no monitored PostgreSQL configured: showing the embedded server's ${demoPg.maskedUrl} as ${demoPg.name}`);
 const jobs = startBackgroundJobs(prisma, BACKGROUND_JOBS);
 
 if (values["state-file"]) {
@@ -52,7 +68,7 @@ if (values["state-file"]) {
   mkdirSync(path.dirname(values["state-file"]), { recursive: true });
   writeFileSync(
     values["state-file"],
-    JSON.stringify({ databaseUrl: store.databaseUrl, embeddedUrl: store.embedded?.url() ?? null, logDir: store.embedded?.logDir ?? null }),
+    JSON.stringify({ databaseUrl: store.databaseUrl, embeddedUrl: store.embedded?.url() ?? null, logDir: store.embedded?.logDir ?? null, demoMongoUrl: demoMongo?.url ?? null }),
   );
 }
 
@@ -76,6 +92,7 @@ const stop = async (code: number) => {
     await exited;
   }
   await jobs.stop();
+  await demoMongo?.stop();
   await disconnectPrisma();
   await store.embedded?.stop();
   process.exit(code);

@@ -1,10 +1,24 @@
-import { PageHeader, PlannedPanel } from "@/components/ui/page-header";
+import { FailedWriteDetailPanel } from "@/components/failed-writes/failed-write-detail";
+import { FailedWriteFiltersBar } from "@/components/failed-writes/failed-write-filters";
+import { FailedWritesTable } from "@/components/failed-writes/failed-writes-table";
+import { PageHeader } from "@/components/ui/page-header";
 
-export default function FailedwritesPage() {
+const FILTER_KEYS = ["status", "source", "namespace", "errorKind", "from", "to", "q"] as const;
+
+export default async function FailedWritesPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const sp = await searchParams;
+  const filters = Object.fromEntries(FILTER_KEYS.filter((k) => sp[k]).map((k) => [k, sp[k]]));
+  const params = new URLSearchParams(filters as Record<string, string>);
+  const id = sp.id && /^\d+$/.test(sp.id) ? Number(sp.id) : null;
   return (
     <>
-      <PageHeader title="Failed writes" description="Writes that failed mid-incident, kept until replayed idempotently." />
-      <PlannedPanel items={["Failed writes by status, source, namespace and error kind", "Replay one, a selection or a frozen filtered set, with the proven outcome: applied, already present or conflict", "A diff against what the target holds now"]} />
+      <PageHeader
+        title="Failed writes"
+        description="Writes that failed mid-incident, kept until replayed idempotently: each replay ends applied, already present (identical) or conflict (shown as a diff, never overwritten unless you choose to)."
+      />
+      <FailedWriteFiltersBar filters={filters} />
+      {id !== null && <FailedWriteDetailPanel id={id} closeHref={`/failed-writes?${params}`} />}
+      <FailedWritesTable filters={filters} linkBase={`/failed-writes?${params}${params.size ? "&" : ""}id=`} />
     </>
   );
 }

@@ -9,6 +9,7 @@ const NAV = [
   { href: "/locks", label: "Locks" },
   { href: "/capacity", label: "Capacity" },
   { href: "/failed-writes", label: "Failed writes" },
+  { href: "/sources", label: "Sources" },
   { href: "/audit", label: "Audit" },
   { href: "/settings", label: "Settings" },
 ];

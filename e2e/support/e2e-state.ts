@@ -21,7 +21,7 @@ export const storageStateFor = (role: E2ERole) => sibling(`auth-${role}.json`);
 /** The server log the e2e server copies everything it prints into (serve.ts --log-file). */
 export const serverLogFile = () => sibling("server.log");
 
-export type E2EState = { databaseUrl: string; embeddedUrl: string | null; logDir: string | null };
+export type E2EState = { databaseUrl: string; embeddedUrl: string | null; logDir: string | null; demoMongoUrl?: string | null };
 
 export function readE2EState(): E2EState {
   return JSON.parse(readFileSync(STATE_FILE, "utf8"));

@@ -7,14 +7,14 @@ import { upsertSource } from "../sources/source-registry";
 import { disconnectPrisma, getPrisma } from "../store/prisma";
 import { getCapacityOverview } from "./get-capacity-overview";
 import { getProcessFds } from "./proc-fds";
-import { closeCapacityClients } from "./read-source-capacity";
+import { closeMongoClients } from "../mongo/mongo-client";
 import { sampleCapacity } from "./sample-capacity";
 
 const run = `${process.pid}-${Date.now()}`;
 const children: ChildProcess[] = [];
 afterAll(async () => {
   for (const c of children) c.kill("SIGKILL");
-  await closeCapacityClients();
+  await closeMongoClients();
   await closeMonitorPools();
   await disconnectPrisma();
 });

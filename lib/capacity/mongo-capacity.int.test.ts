@@ -3,7 +3,7 @@ import { MongoClient } from "mongodb";
 import { getStartedTestServer, getTestMongoUrl, stopTestMongoServer } from "@/e2e/support/mongo-server/test-mongo-url";
 import { upsertSource } from "../sources/source-registry";
 import { disconnectPrisma, getPrisma } from "../store/prisma";
-import { closeCapacityClients } from "./read-source-capacity";
+import { closeMongoClients } from "../mongo/mongo-client";
 import { sampleCapacity } from "./sample-capacity";
 
 const run = `${process.pid}-${Date.now()}`;
@@ -12,7 +12,7 @@ beforeAll(async () => {
   url = await getTestMongoUrl();
 });
 afterAll(async () => {
-  await closeCapacityClients();
+  await closeMongoClients();
   await stopTestMongoServer();
   await disconnectPrisma();
 });

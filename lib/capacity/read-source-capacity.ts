@@ -1,5 +1,5 @@
 import "server-only";
-import { MongoClient } from "mongodb";
+import { getMongoClient } from "../mongo/mongo-client";
 import { withMonitorClient } from "../postgres/monitor-pool";
 import type { PublicSource } from "../sources/source-registry";
 import { getMongoConnections } from "./mongo-connections";
@@ -10,25 +10,6 @@ import { getPgConnections } from "./pg-connections";
 export type CapacityReading = { metric: string; value: number; limit: number | null; data: Record<string, unknown> };
 
 export const CAPACITY_KINDS = ["postgres", "mongodb", "process", "prometheus"] as const;
-
-const globalForMongo = globalThis as unknown as { lockboardCapacityMongo?: Map<string, MongoClient> };
-const mongoClients = (globalForMongo.lockboardCapacityMongo ??= new Map());
-
-function mongoClientFor(url: string, timeoutMs: number): MongoClient {
-  let client = mongoClients.get(url);
-  if (!client) {
-    // Small pool, short timeouts: a monitor must not add to the connection count it watches.
-    client = new MongoClient(url, { maxPoolSize: 2, serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs, appName: "lockboard-monitor" });
-    mongoClients.set(url, client);
-  }
-  return client;
-}
-
-export async function closeCapacityClients(): Promise<void> {
-  const all = [...mongoClients.values()];
-  mongoClients.clear();
-  await Promise.all(all.map((c) => c.close().catch(() => {})));
-}
 
 /** The fullest of the processes a source names (by pid, or every pid whose command line matches). */
 async function readProcesses(config: Record<string, unknown>): Promise<{ worst: ProcessFds; all: ProcessFds[] }> {
@@ -50,7 +31,7 @@ export async function readSourceCapacity(source: PublicSource, url: string | nul
       return [{ metric: "pg_connections", value: total, limit: usableLimit, data }];
     }
     case "mongodb": {
-      const m = await getMongoConnections(mongoClientFor(url!, timeoutMs));
+      const m = await getMongoConnections(await getMongoClient(url!));
       const { current, limit, ...data } = m;
       return [{ metric: "mongo_connections", value: current, limit, data }];
     }

@@ -25,9 +25,9 @@ describe("parsePgStderr", () => {
     );
     expect(unparsed).toEqual([]);
     expect(records).toHaveLength(2);
-    expect(records[0]).toMatchObject({ pid: 812, level: "ERROR", detail: "Key (session_uuid)=(5f0c) already exists.", offset: 0 });
+    expect(records[0]).toMatchObject({ fields: { pid: 812 }, level: "ERROR", detail: "Key (session_uuid)=(5f0c) already exists.", offset: 0, lines: 4 });
     expect(records[0].statement).toBe("INSERT INTO session (session_uuid)\nVALUES ($1)");
-    expect(records[0].time.toISOString()).toBe("2026-11-23T04:17:40.123Z");
+    expect(records[0].time!.toISOString()).toBe("2026-11-23T04:17:40.123Z");
     expect(records[1].level).toBe("LOG");
   });
 
@@ -47,7 +47,7 @@ describe("parsePgStderr", () => {
   it("keeps lines it cannot read as unparsed, with their offsets", () => {
     const { records, unparsed } = parsePgStderr(lines("garbage line\n2026-11-23 04:17:40.000 UTC [1] LOG:  ok"));
     expect(records).toHaveLength(1);
-    expect(unparsed).toEqual([{ text: "garbage line", offset: 0 }]);
+    expect(unparsed).toEqual([{ raw: "garbage line", offset: 0, lines: 1, reason: "no_prefix_match" }]);
   });
 });
 
@@ -64,8 +64,8 @@ describe("log_line_prefix", () => {
       "%m [%p] %q%u@%d ",
     );
     expect(unparsed).toEqual([]);
-    expect(records[0]).toMatchObject({ pid: 2186, user: "postgres", db: "app", level: "ERROR", detail: "Key (id)=(1) already exists." });
-    expect(records[1]).toMatchObject({ pid: 2100, level: "LOG" });
+    expect(records[0]).toMatchObject({ fields: { pid: 2186, user: "postgres", db: "app" }, level: "ERROR", detail: "Key (id)=(1) already exists." });
+    expect(records[1]).toMatchObject({ fields: { pid: 2100 }, level: "LOG" });
   });
 
   it("reads a hosted prefix '%t:%r:%u@%d:[%p]:' and a SQLSTATE from %e", () => {
@@ -73,10 +73,10 @@ describe("log_line_prefix", () => {
       lines("2026-11-23 04:24:53 UTC:10.1.2.3(51234):app@prod:[77]:ERROR:  could not serialize access"),
       "%t:%r:%u@%d:[%p]:",
     );
-    expect(records[0]).toMatchObject({ pid: 77, user: "app", db: "prod", level: "ERROR" });
-    expect(records[0].time.toISOString()).toBe("2026-11-23T04:24:53.000Z");
+    expect(records[0]).toMatchObject({ fields: { pid: 77, user: "app", db: "prod" }, level: "ERROR" });
+    expect(records[0].time!.toISOString()).toBe("2026-11-23T04:24:53.000Z");
     const e = parsePgStderr(lines("2026-11-23 04:24:53.5 +02 [9] 40001 ERROR:  x"), "%m [%p] %e ").records[0];
-    expect(e).toMatchObject({ sqlstate: "40001", pid: 9 });
-    expect(e.time.toISOString()).toBe("2026-11-23T02:24:53.500Z");
+    expect(e).toMatchObject({ code: "40001", fields: { pid: 9 } });
+    expect(e.time!.toISOString()).toBe("2026-11-23T02:24:53.500Z");
   });
 });

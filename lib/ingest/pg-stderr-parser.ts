@@ -1,58 +1,107 @@
 import "server-only";
-import { compileLogLinePrefix, DEFAULT_LOG_LINE_PREFIX, parsePgTimestamp } from "./pg-log-prefix";
+import type { LogLine, LogParser, LogRecord, ParseSink, UnparsedLine } from "./log-record";
+import { severityOf } from "./log-record";
+import { compileLogLinePrefixIndexed, DEFAULT_LOG_LINE_PREFIX, type IndexedPrefix, parsePgTimestampFast } from "./pg-log-prefix";
 
-/** One PostgreSQL server log event with its DETAIL/HINT/CONTEXT/STATEMENT lines stitched in. */
-export type PgLogRecord = {
-  offset: number;
-  time: Date;
-  pid: number;
-  level: string;
-  message: string;
-  detail?: string;
-  hint?: string;
-  context?: string;
-  statement?: string;
-  sqlstate?: string;
-  user?: string;
-  db?: string;
-  raw: string;
-};
-
-const ATTACHED = new Set(["DETAIL", "HINT", "CONTEXT", "STATEMENT", "QUERY", "LOCATION"]);
+type Attached = "detail" | "hint" | "context" | "statement";
+/** Lines PostgreSQL writes after the primary one of a report; null ones are kept in raw only. */
+const ATTACHED = new Map<string, Attached | null>([["DETAIL", "detail"], ["HINT", "hint"], ["CONTEXT", "context"], ["STATEMENT", "statement"], ["QUERY", null], ["LOCATION", null]]);
 
 /**
- * Stitches lines into records. Lines that are neither a prefixed line nor a continuation are
- * returned as `unparsed` so nothing read is lost.
+ * PostgreSQL's stderr log (with any log_line_prefix). An ERROR line and the DETAIL, HINT,
+ * CONTEXT and STATEMENT lines the same backend writes right after it become one record; the
+ * server indents the continuation lines of a multi-line message with a tab.
  */
+export class PgStderrParser implements LogParser {
+  private current: LogRecord | null = null;
+  private lastField: Attached | "message" | null = null;
+  private readonly prefix: IndexedPrefix;
+
+  constructor(
+    private readonly sink: ParseSink,
+    logLinePrefix = DEFAULT_LOG_LINE_PREFIX,
+  ) {
+    this.prefix = compileLogLinePrefixIndexed(logLinePrefix);
+  }
+
+  push(line: LogLine): void {
+    const { text, offset } = line;
+    if (line.bad) return this.unparsed({ offset, lines: 1, raw: text, reason: line.bad });
+    const p = this.prefix;
+    const m = p.re.exec(text);
+    const cur = this.current;
+    if (m) {
+      const level = m[p.level];
+      const pid = p.pid ? Number(m[p.pid]) : 0;
+      const attached = ATTACHED.get(level);
+      if (cur && attached !== undefined && cur.fields.pid === pid) {
+        if (attached) cur[attached] = m[p.body];
+        this.lastField = attached;
+        cur.raw += `\n${text}`;
+        cur.lines++;
+        return;
+      }
+      this.emit();
+      const stamp = p.time ? m[p.time] : undefined;
+      const time = stamp ? parsePgTimestampFast(stamp) : p.epoch && m[p.epoch] ? new Date(Number(m[p.epoch]) * 1000) : null;
+      // One object shape for every record keeps this loop monomorphic; undefined fields are not stored.
+      const fields: Record<string, unknown> = { pid, user: (p.user && m[p.user]) || undefined, db: (p.db && m[p.db]) || undefined, app: (p.app && m[p.app]) || undefined };
+      if (line.invalidUtf8) fields.invalidUtf8 = true;
+      this.current = {
+        offset, lines: 1, raw: text, format: "pg-stderr", time, level, severity: severityOf(level), message: m[p.body], fields,
+        code: (p.sqlstate && m[p.sqlstate]) || undefined, text: undefined, detail: undefined, hint: undefined, context: undefined, statement: undefined,
+      };
+      this.lastField = "message";
+      return;
+    }
+    if (cur && (text.charCodeAt(0) === 9 || text.charCodeAt(0) === 32)) {
+      cur.raw += `\n${text}`;
+      cur.lines++;
+      const f = this.lastField;
+      if (f === "message") cur.message += `\n${text.trim()}`;
+      else if (f) cur[f] += `\n${text.trim()}`;
+      return;
+    }
+    if (text.length === 0) {
+      if (cur) {
+        cur.raw += "\n";
+        cur.lines++;
+      } else this.sink.blank();
+      return;
+    }
+    this.unparsed({ offset, lines: 1, raw: text, reason: line.invalidUtf8 ? "invalid_utf8" : "no_prefix_match" });
+  }
+
+  flush(): void {
+    this.emit();
+  }
+
+  pendingOffset(): number | null {
+    return this.current?.offset ?? null;
+  }
+
+  private unparsed(u: UnparsedLine) {
+    this.emit();
+    this.sink.unparsed(u);
+  }
+
+  private emit() {
+    if (!this.current) return;
+    this.sink.record(this.current);
+    this.current = null;
+    this.lastField = null;
+  }
+}
+
+/** Parses a whole list of lines at once (tests, small inputs). */
 export function parsePgStderr(
   lines: Iterable<{ text: string; offset: number }>,
   logLinePrefix = DEFAULT_LOG_LINE_PREFIX,
-): { records: PgLogRecord[]; unparsed: { text: string; offset: number }[] } {
-  const records: PgLogRecord[] = [];
-  const unparsed: { text: string; offset: number }[] = [];
-  let current: PgLogRecord | null = null;
-  const prefix = compileLogLinePrefix(logLinePrefix);
-  for (const { text, offset } of lines) {
-    const g = prefix.exec(text)?.groups;
-    if (g) {
-      const { level, body } = g;
-      const pid = Number(g.pid ?? 0);
-      const time = g.time ? parsePgTimestamp(g.time) : g.epoch ? new Date(Number(g.epoch) * 1000) : new Date(Number.NaN);
-      if (current && ATTACHED.has(level) && current.pid === pid) {
-        const key = level.toLowerCase() as "detail" | "hint" | "context" | "statement";
-        if (key in { detail: 1, hint: 1, context: 1, statement: 1 }) current[key] = body;
-        current.raw += `\n${text}`;
-        continue;
-      }
-      current = { offset, time, pid, level, message: body, raw: text, ...(g.sqlstate ? { sqlstate: g.sqlstate } : {}), ...(g.user ? { user: g.user } : {}), ...(g.db ? { db: g.db } : {}) };
-      records.push(current);
-    } else if (current && /^\s/.test(text)) {
-      current.raw += `\n${text}`;
-      if (current.statement !== undefined) current.statement += `\n${text.trim()}`;
-      else current.message += `\n${text.trim()}`;
-    } else if (text.length > 0) {
-      unparsed.push({ text, offset });
-    }
-  }
+): { records: LogRecord[]; unparsed: UnparsedLine[] } {
+  const records: LogRecord[] = [];
+  const unparsed: UnparsedLine[] = [];
+  const parser = new PgStderrParser({ record: (r) => records.push(r), unparsed: (u) => unparsed.push(u), blank: () => {} }, logLinePrefix);
+  for (const l of lines) parser.push(l);
+  parser.flush();
   return { records, unparsed };
 }

@@ -60,9 +60,22 @@ describe("the migrated database matches schema.prisma", () => {
     expect(await prisma.entity.findUniqueOrThrow({ where: { type_value: { type: "messageId", value: entity.value } } })).toEqual(entity);
 
     const fw = await prisma.failedWrite.create({
-      data: { sourceId: source.id, namespace: "LibreChat.messages", operation: "insert", idempotencyKey: { messageId: "a" }, keyHash: "h", payload: { text: "hi" }, error: "E11000", errorKind: "duplicate_key", status: "pending", attempts: 1, leaseOwner: "w1", leaseUntil: at, nextAttemptAt: at, lastError: "e", occurredAt: at },
+      data: { sourceId: source.id, namespace: "LibreChat.messages", operation: "insert", idempotencyKey: { messageId: "a" }, keyHash: "h", payload: { text: "hi" }, error: "E11000", errorKind: "duplicate_key", status: "pending", attempts: 1, leaseOwner: "w1", leaseUntil: at, nextAttemptAt: at, lastError: "e", occurredAt: at, origin: "ndjson", captureKey: `ck-${source.id}`, context: { retries: 1 }, outcomeDetail: { diff: [] }, resolvedAt: at },
     });
     expect(await prisma.failedWrite.findUniqueOrThrow({ where: { id: fw.id } })).toEqual(fw);
+
+    const attempt = await prisma.failedWriteAttempt.create({
+      data: { failedWriteId: fw.id, attempt: 1, replayRunId: 7, worker: "w1", startedAt: at, finishedAt: at, outcome: "conflict", error: "e", detail: { diff: [] } },
+    });
+    expect(await prisma.failedWriteAttempt.findUniqueOrThrow({ where: { id: attempt.id } })).toEqual(attempt);
+    const run = await prisma.replayRun.create({
+      data: { actor: "op", reason: "r", selection: { ids: [fw.id] }, total: 1, processed: 1, batchSize: 10, ratePerSec: 5, status: "done", startedAt: at, finishedAt: at, error: "x" },
+    });
+    expect(await prisma.replayRun.findUniqueOrThrow({ where: { id: run.id } })).toEqual(run);
+    const item = await prisma.replayRunItem.create({ data: { replayRunId: run.id, failedWriteId: fw.id, processedAt: at, outcome: "conflict" } });
+    expect(await prisma.replayRunItem.findUniqueOrThrow({ where: { replayRunId_failedWriteId: { replayRunId: run.id, failedWriteId: fw.id } } })).toEqual(item);
+    const unparsed = await prisma.unparsedFailedWrite.create({ data: { origin: "ndjson", raw: "{", error: "line 1" } });
+    expect(await prisma.unparsedFailedWrite.findUniqueOrThrow({ where: { id: unparsed.id } })).toEqual(unparsed);
 
     const log = await prisma.actionLog.create({
       data: { actor: "op", action: "release_lock", sourceId: source.id, target: { pid: 1 }, reason: "stuck", before: { held: true }, outcome: "released", detail: { waitersAcquired: true } },
@@ -83,6 +96,11 @@ describe("the migrated database matches schema.prisma", () => {
       data: { name: "vector", scope: "ingest", tokenHash: `h-${source.id}`, prefix: "lbt_ab", createdBy: "op", lastUsedAt: at, revokedAt: at },
     });
     expect(await prisma.apiToken.findUniqueOrThrow({ where: { tokenHash: token.tokenHash } })).toEqual(token);
+
+    const minute = await prisma.incidentMinute.create({ data: { incidentId: incident.id, minute: at, count: 3 } });
+    expect(await prisma.incidentMinute.findUniqueOrThrow({ where: { incidentId_minute: { incidentId: incident.id, minute: at } } })).toEqual(minute);
+    const cp = await prisma.ingestCheckpoint.create({ data: { sourceId: source.id, stream: "/var/log/pg.log", fileId: "1.2.abc", offset: 5_000_000_000n } });
+    expect(await prisma.ingestCheckpoint.findUniqueOrThrow({ where: { sourceId_stream: { sourceId: source.id, stream: "/var/log/pg.log" } } })).toEqual(cp);
 
     await prisma.source.delete({ where: { id: source.id } });
     expect(await prisma.event.count({ where: { sourceId: source.id } })).toBe(0);

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { getTestMongoUrl, stopTestMongoServer } from "@/e2e/support/mongo-server/test-mongo-url";
 import { sampleSource } from "@/lib/capacity/sample-capacity";
-import { closeCapacityClients } from "@/lib/capacity/read-source-capacity";
+import { closeMongoClients } from "@/lib/mongo/mongo-client";
 import { closeMonitorPools } from "@/lib/postgres/monitor-pool";
 import { upsertSource } from "@/lib/sources/source-registry";
 import { getPrisma } from "@/lib/store/prisma";
@@ -38,7 +38,7 @@ export const capacityBench: Bench = {
       }
     } finally {
       exporter.kill("SIGKILL");
-      await closeCapacityClients();
+      await closeMongoClients();
       await closeMonitorPools();
       await stopTestMongoServer();
     }

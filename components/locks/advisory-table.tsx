@@ -1,0 +1,96 @@
+"use client";
+
+import { useCan } from "@/components/auth/actor-context";
+import type { LockSnapshot } from "@/components/data/locks-query";
+import type { ActionTarget } from "./action-dialog";
+import { formatMs } from "./format";
+
+const MAX_ROWS = 200;
+
+export function AdvisoryTable({ snap, onRelease }: { snap: LockSnapshot; onRelease: (t: ActionTarget) => void }) {
+  const canAct = useCan("operator");
+  const byPid = new Map(snap.backends.map((b) => [b.pid, b]));
+  // Stuck and contended keys sort first; one session holding thousands of keys is summarized.
+  const all = snap.advisory.flatMap((g) => (g.holders.length ? g.holders : [null]).map((h) => ({ g, h, b: h ? byPid.get(h.pid) : undefined })));
+  const rows = [...all.filter((r) => r.g.stuck), ...all.filter((r) => !r.g.stuck)].slice(0, MAX_ROWS);
+  return (
+    <div className="rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <h2 className="border-b border-slate-200 px-3 py-2 text-sm font-medium dark:border-slate-800">Advisory keys ({snap.advisory.length})</h2>
+      {rows.length === 0 ? (
+        <p className="p-3 text-sm text-slate-500">No advisory lock is held or awaited right now.</p>
+      ) : (
+        <div className="overflow-x-auto">
+          <table className="w-full text-left text-sm">
+            <thead className="text-xs uppercase tracking-wide text-slate-500">
+              <tr>
+                <th className="px-3 py-2">Key</th>
+                <th className="px-3 py-2">Mode</th>
+                <th className="px-3 py-2">Holder</th>
+                <th className="px-3 py-2">Holder state</th>
+                <th className="px-3 py-2">Waiters</th>
+                <th className="px-3 py-2">Longest wait</th>
+                <th className="px-3 py-2" />
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map(({ g, h, b }) => (
+                <tr
+                  key={`${g.objectKey}-${h?.pid ?? "none"}`}
+                  data-testid="advisory-row"
+                  data-stuck={g.stuck ? "true" : "false"}
+                  className={`border-t border-slate-100 align-top dark:border-slate-800 ${g.stuck ? "bg-red-50 dark:bg-red-950/40" : ""}`}
+                >
+                  <td className="px-3 py-2">
+                    <span className="font-mono">{g.key.label}</span>
+                    <span className="ml-1 text-xs text-slate-500">{g.key.form === "bigint" ? "bigint" : "int4, int4"}{g.database ? ` · ${g.database}` : ""}</span>
+                    {g.stuck && (
+                      <span className="ml-2 rounded bg-red-600 px-1.5 py-0.5 text-xs font-semibold text-white" title={g.stuck.reason}>
+                        Stuck
+                      </span>
+                    )}
+                    {g.stuck && <div className="text-xs text-red-800 dark:text-red-300">{g.stuck.reason}</div>}
+                  </td>
+                  <td className="px-3 py-2">{h ? (h.mode.includes("Exclusive") ? "exclusive" : "shared") : "—"}</td>
+                  <td className="px-3 py-2">
+                    {h ? (
+                      <>
+                        <span className="font-mono">{h.pid}</span> <span className="text-slate-600 dark:text-slate-400">{b?.application || "—"} · {b?.user ?? "?"}</span>
+                        {b?.client && <div className="text-xs text-slate-500">{b.client}</div>}
+                      </>
+                    ) : (
+                      "nobody (waiters only)"
+                    )}
+                  </td>
+                  <td className="px-3 py-2">
+                    {b?.state ?? "—"} {b?.stateAgeMs !== null && b?.stateAgeMs !== undefined && <span className="text-xs text-slate-500">for {formatMs(b.stateAgeMs)}</span>}
+                    {b?.xactAgeMs !== null && b?.xactAgeMs !== undefined && <div className="text-xs text-slate-500">transaction open {formatMs(b.xactAgeMs)}</div>}
+                  </td>
+                  <td className="px-3 py-2">{g.waiters.length ? g.waiters.map((w) => w.pid).join(", ") : "none"}</td>
+                  <td className="px-3 py-2">{formatMs(g.longestWaitMs)}</td>
+                  <td className="px-3 py-2 text-right">
+                    {canAct && h && b && (
+                      <button
+                        type="button"
+                        disabled={b.own || !b.backendStart}
+                        title={b.own ? "one of Lockboard's own connections" : !b.backendStart ? "start time hidden: the monitoring role lacks pg_monitor" : undefined}
+                        onClick={() => onRelease({ action: "release", pid: h.pid, backendStart: b.backendStart!, lock: g.target, what: `advisory ${g.key.form === "bigint" ? "key" : "keys"} ${g.key.label}`, backend: b })}
+                        className="rounded bg-red-600 px-2 py-1 text-xs font-medium text-white hover:bg-red-700 disabled:cursor-not-allowed disabled:opacity-40"
+                      >
+                        Release
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {all.length > rows.length && (
+            <p className="border-t border-slate-100 px-3 py-2 text-xs text-slate-500 dark:border-slate-800">
+              Showing {rows.length} of {all.length.toLocaleString()} advisory holds (stuck and contended first).
+            </p>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,135 @@
+/**
+ * The built-in incident kinds. Data only: a kind matches by code (SQLSTATE, MongoDB code, Prisma
+ * code, errno name) or by pattern (a regular expression source, tested on the message and error
+ * text). LOCKBOARD_CATALOG_FILE adds kinds or replaces these by `kind` (see catalog.ts).
+ *
+ * Messages are PostgreSQL's own (src/backend/utils/errcodes.txt, storage/lmgr/proc.c,
+ * utils/init/postinit.c), MongoDB's (E11000 from the storage layer), Prisma's error reference
+ * (P2002, P2024) and Node's/Python's errno texts.
+ */
+export type CatalogEntrySpec = {
+  kind: string;
+  title: string;
+  family: "duplicate" | "lock" | "exhaustion" | "fallout" | "other";
+  codes?: string[];
+  pattern?: string;
+  flags?: string;
+  /** Informational kinds are kept and searchable but open no incident. */
+  opensIncident?: boolean;
+  /**
+   * Record severities the pattern is tested on (codes always apply). Default: warning and above,
+   * so the bulk of a log (PostgreSQL's LOG lines with their query text) costs one short test.
+   */
+  levels?: ("debug" | "info" | "warning" | "error" | "critical")[];
+  /** Record formats the pattern is tested on, by family (`pg`, `mongodb`, `app`, `otlp`). Default: all. */
+  formats?: string[];
+};
+
+const ANY_LEVEL: CatalogEntrySpec["levels"] = ["debug", "info", "warning", "error", "critical"];
+
+export const BUILTIN_CATALOG: CatalogEntrySpec[] = [
+  {
+    kind: "duplicate_key",
+    title: "Duplicate key",
+    family: "duplicate",
+    codes: ["23505", "11000", "11001", "P2002", "DuplicateKey"],
+    pattern: String.raw`duplicate key value violates unique constraint|E11000 duplicate key error|Unique constraint failed on the|SQLITE_CONSTRAINT_UNIQUE|UNIQUE constraint failed`,
+  },
+  {
+    kind: "deadlock",
+    title: "Deadlock",
+    family: "lock",
+    codes: ["40P01"],
+    pattern: String.raw`^deadlock detected|\bDeadlock found when trying to get lock`,
+  },
+  {
+    kind: "serialization_failure",
+    title: "Serialization failure",
+    family: "lock",
+    codes: ["40001", "WriteConflict"],
+    pattern: String.raw`could not serialize access|WriteConflict|Write conflict during plan execution`,
+  },
+  {
+    kind: "lock_timeout",
+    title: "Lock timeout",
+    family: "lock",
+    codes: ["55P03", "LockTimeout"],
+    pattern: String.raw`canceling statement due to lock timeout|could not obtain lock on|Unable to acquire (?:IX |IS |X |S )?lock|LockTimeout`,
+  },
+  {
+    kind: "lock_wait",
+    title: "Lock wait",
+    family: "lock",
+    pattern: String.raw`^process \d+ still waiting for \w+ on `,
+    levels: ANY_LEVEL,
+    formats: ["pg"],
+  },
+  {
+    kind: "lock_acquired",
+    title: "Lock acquired after waiting",
+    family: "lock",
+    pattern: String.raw`^process \d+ acquired \w+ on .* after [\d.]+ ms`,
+    opensIncident: false,
+    levels: ANY_LEVEL,
+    formats: ["pg"],
+  },
+  {
+    kind: "statement_timeout",
+    title: "Statement timeout",
+    family: "lock",
+    codes: ["MaxTimeMSExpired"],
+    pattern: String.raw`canceling statement due to statement timeout|Query read timeout|operation exceeded time limit`,
+  },
+  {
+    kind: "storage_busy",
+    title: "Storage engine busy",
+    family: "lock",
+    codes: ["SQLITE_BUSY", "EBUSY"],
+    pattern: String.raw`Resource busy|SQLITE_BUSY|database is locked|EBUSY`,
+  },
+  {
+    kind: "http_429",
+    title: "HTTP 429 Too Many Requests",
+    family: "lock",
+    pattern: String.raw`\b429 Too Many Requests|\bstatus(?:Code|_code)?["']?\s*[=:]\s*429\b|\bHTTP/\d(?:\.\d)? 429\b|" 429 \d`,
+    levels: ANY_LEVEL,
+    formats: ["app", "otlp"],
+  },
+  {
+    kind: "too_many_connections",
+    title: "Too many connections",
+    family: "exhaustion",
+    codes: ["53300"],
+    pattern: String.raw`sorry, too many clients already|remaining connection slots are reserved|too many connections for (?:role|database)|Too many connections|too many open connections|connection pool exhausted`,
+  },
+  {
+    kind: "fd_exhaustion",
+    title: "Too many open files",
+    family: "exhaustion",
+    codes: ["EMFILE", "ENFILE"],
+    pattern: String.raw`EMFILE|ENFILE|\[Errno 24\]|Too many open files`,
+  },
+  {
+    kind: "pool_timeout",
+    title: "Connection pool timeout",
+    family: "exhaustion",
+    codes: ["P2024"],
+    pattern: String.raw`timeout exceeded when trying to connect|Timed out fetching a new connection from the connection pool|QueuePool limit of size \d+ overflow \d+ reached|Connection pool timeout`,
+  },
+  {
+    kind: "headers_sent",
+    title: "Headers already sent",
+    family: "fallout",
+    codes: ["ERR_HTTP_HEADERS_SENT"],
+    pattern: String.raw`ERR_HTTP_HEADERS_SENT|Cannot set headers after they are sent`,
+  },
+  {
+    kind: "upstream_failure",
+    title: "Upstream API failure before a retry",
+    family: "fallout",
+    pattern: String.raw`(?:OpenAI|Anthropic|Gemini|Mistral|Cohere|Bedrock|LLM|upstream)\b.*?(?:\b5\d\d\b|timed? ?out|ETIMEDOUT|overloaded).*?\bretr(?:y|ying|ies)\b|\bretr(?:y|ying)\b.*?(?:OpenAI|Anthropic|Gemini|Mistral|Cohere|Bedrock|LLM|upstream)\b.*?(?:\b5\d\d\b|timed? ?out|ETIMEDOUT|overloaded)`,
+    flags: "i",
+    levels: ANY_LEVEL,
+    formats: ["app", "otlp"],
+  },
+];

@@ -1,0 +1,83 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { BUILTIN_CATALOG } from "./catalog-data";
+import { compileCatalog, loadCatalogFile, mergeCatalog, splitTopLevel } from "./catalog";
+
+const catalog = compileCatalog(BUILTIN_CATALOG);
+const kind = (text: string, code?: string, format = "app-json", severity: "info" | "error" = "error") => catalog.classify(text, code, { format, severity })?.kind ?? null;
+
+describe("the built-in catalog", () => {
+  it.each([
+    ['duplicate key value violates unique constraint "session_session_uuid_key"', undefined, "pg-stderr", "duplicate_key"],
+    ["E11000 duplicate key error collection: chat.messages index: messageId_1 dup key: { messageId: \"a\" }", undefined, "mongodb", "duplicate_key"],
+    ["\nInvalid `prisma.user.create()` invocation:\n\nUnique constraint failed on the fields: (`email`)", "P2002", "app-json", "duplicate_key"],
+    ["deadlock detected", undefined, "pg-json", "deadlock"],
+    ["could not serialize access due to concurrent update", undefined, "pg-csv", "serialization_failure"],
+    ["canceling statement due to lock timeout", undefined, "pg-stderr", "lock_timeout"],
+    ["canceling statement due to statement timeout", undefined, "pg-stderr", "statement_timeout"],
+    ["RocksDB error: Resource busy: ", undefined, "app-text", "storage_busy"],
+    ["SQLITE_BUSY: database is locked", undefined, "app-json", "storage_busy"],
+    ["sorry, too many clients already", undefined, "pg-stderr", "too_many_connections"],
+    ['remaining connection slots are reserved for roles with the SUPERUSER attribute', undefined, "pg-stderr", "too_many_connections"],
+    ["OSError: [Errno 24] Too many open files: '/tmp/x'", undefined, "app-text", "fd_exhaustion"],
+    ["Error: EMFILE: too many open files, open '/tmp/x'", undefined, "app-text", "fd_exhaustion"],
+    ["timeout exceeded when trying to connect", undefined, "app-json", "pool_timeout"],
+    ["Timed out fetching a new connection from the connection pool.", "P2024", "app-json", "pool_timeout"],
+    ["Cannot set headers after they are sent to the client", "ERR_HTTP_HEADERS_SENT", "app-json", "headers_sent"],
+    ["OpenAI API error 503 Service Unavailable, retrying in 2s", undefined, "app-json", "upstream_failure"],
+  ] as const)("%s → %s", (text, code, format, want) => {
+    expect(kind(text, code, format)).toBe(want);
+  });
+
+  it("classifies by code first, whatever the text", () => {
+    expect(kind("anything", "23505")).toBe("duplicate_key");
+    expect(kind("anything", "40P01")).toBe("deadlock");
+    expect(kind("anything", "11000")).toBe("duplicate_key");
+  });
+
+  it("reads lock waits on informational PostgreSQL lines only, and leaves query text alone", () => {
+    expect(kind("process 12 still waiting for ShareLock on transaction 7 after 1000.1 ms", undefined, "pg-stderr", "info")).toBe("lock_wait");
+    expect(kind("process 12 acquired ExclusiveLock on advisory lock [5,0,1,1] after 2000.2 ms", undefined, "pg-stderr", "info")).toBe("lock_acquired");
+    expect(kind("duration: 1.2 ms  statement: SELECT 'deadlock detected', 'too many clients'", undefined, "pg-stderr", "info")).toBeNull();
+    expect(kind("GET /api/chat 429 Too Many Requests", undefined, "app-text", "info")).toBe("http_429");
+    expect(kind("GET /api/chat 429 Too Many Requests", undefined, "pg-stderr", "info")).toBeNull();
+  });
+
+  it("lets nothing else through", () => {
+    expect(kind("checkpoint complete: wrote 3 buffers")).toBeNull();
+    expect(kind("user logged in")).toBeNull();
+  });
+});
+
+describe("configuration", () => {
+  it("adds kinds and replaces built-in ones by kind", () => {
+    const merged = mergeCatalog(BUILTIN_CATALOG, [
+      { kind: "quota_exceeded", title: "Quota exceeded", family: "exhaustion", pattern: "quota exceeded" },
+      { kind: "deadlock", title: "Deadlock (custom)", family: "lock", codes: ["40P01", "DEADLOCK"] },
+    ]);
+    const c = compileCatalog(merged);
+    expect(c.classify("disk quota exceeded for tenant 4", undefined, {})?.kind).toBe("quota_exceeded");
+    expect(c.classify("x", "DEADLOCK")?.title).toBe("Deadlock (custom)");
+    expect(c.classify("deadlock detected", undefined, { format: "pg-stderr", severity: "error" })).toBeNull();
+    expect(merged.filter((e) => e.kind === "deadlock")).toHaveLength(1);
+  });
+
+  it("reads LOCKBOARD_CATALOG_FILE and names what is wrong in it", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "lb-catalog-"));
+    const good = path.join(dir, "good.json");
+    writeFileSync(good, JSON.stringify({ entries: [{ kind: "busy_worker", title: "Busy worker", pattern: "worker busy", levels: ["info"] }] }));
+    expect(loadCatalogFile(good)[0]).toMatchObject({ kind: "busy_worker", family: "other", levels: ["info"] });
+    const bad = path.join(dir, "bad.json");
+    writeFileSync(bad, JSON.stringify([{ kind: "Bad Kind", title: "x" }]));
+    expect(() => loadCatalogFile(bad)).toThrow(/bad.json: 0.kind: kind must be snake_case/);
+    writeFileSync(bad, "{nope");
+    expect(() => loadCatalogFile(bad)).toThrow(/bad.json: .*JSON/);
+    expect(() => compileCatalog([{ kind: "x_y", title: "t", family: "other", pattern: "(" }])).toThrow(/catalog kind "x_y": invalid pattern/);
+  });
+
+  it("splits patterns at top-level alternatives only", () => {
+    expect(splitTopLevel(String.raw`^a(b|c)|d[|]|\|e`)).toEqual(["^a(b|c)", "d[|]", String.raw`\|e`]);
+  });
+});

@@ -1,0 +1,86 @@
+import { appendFileSync, mkdtempSync, renameSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { disconnectPrisma, getPrisma } from "../store/prisma";
+import { getCheckpoint } from "./checkpoints";
+import { followLogFile } from "./follow-file";
+
+afterAll(disconnectPrisma);
+
+const dir = mkdtempSync(path.join(tmpdir(), "lockboard-follow-"));
+const file = path.join(dir, "postgresql.log");
+const SOURCE = `follow-${Date.now()}`;
+let n = 0;
+const errorLines = (tag: string) => {
+  n++;
+  return [
+    `2026-11-23 05:00:${String(n % 60).padStart(2, "0")}.${String(n).padStart(3, "0")} UTC [${100 + n}] ERROR:  duplicate key value violates unique constraint "t_pkey"`,
+    `2026-11-23 05:00:${String(n % 60).padStart(2, "0")}.${String(n).padStart(3, "0")} UTC [${100 + n}] DETAIL:  Key (id)=(${tag}) already exists.`,
+    "",
+  ].join("\n");
+};
+
+async function until(check: () => Promise<boolean>, what: string) {
+  const deadline = Date.now() + 15_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function keysStored() {
+  const prisma = getPrisma();
+  const rows = await prisma.event.findMany({ where: { source: { name: SOURCE } }, select: { raw: true } });
+  return rows.map((r) => /Key \(id\)=\((\w+)\)/.exec(r.raw)?.[1]).filter(Boolean).sort();
+}
+
+function follow(notes: string[]) {
+  const stop = new AbortController();
+  const done = followLogFile(getPrisma(), SOURCE, file, { signal: stop.signal, pollMs: 40, onNote: (m) => notes.push(m) });
+  return { stop: () => (stop.abort(), done) };
+}
+
+describe("following a log file", () => {
+  it("tails, resumes from its checkpoint, and copes with a partial line, rotation and truncation", async () => {
+    writeFileSync(file, errorLines("a1"));
+    const notes: string[] = [];
+    let run = follow(notes);
+    await until(async () => (await keysStored()).includes("a1"), "a1");
+    appendFileSync(file, errorLines("a2"));
+    // Half a line: the follower must wait for its newline rather than store a fragment.
+    appendFileSync(file, `2026-11-23 05:01:00.000 UTC [9] ERROR:  duplicate key value violates unique constraint "t_pkey"\n2026-11-23 05:01:00.000 UTC [9] DETAIL:  Key (id)=(a3) alrea`);
+    await until(async () => (await keysStored()).includes("a2"), "a2");
+    let s = await run.stop();
+    expect(await keysStored()).toEqual(["a1", "a2"]);
+    expect(s.unparsed).toBe(0);
+
+    const prisma = getPrisma();
+    const source = await prisma.source.findUniqueOrThrow({ where: { name: SOURCE } });
+    const cp = await getCheckpoint(prisma, source.id, path.resolve(file));
+    expect(cp?.offset).toBeLessThan((await import("node:fs")).statSync(file).size);
+
+    // Stopped: the rest of the half line and more lines arrive; the next run resumes and adds only them.
+    appendFileSync(file, `dy exists.\n${errorLines("b1")}`);
+    run = follow(notes);
+    await until(async () => (await keysStored()).includes("b1"), "b1");
+    expect(notes.some((m) => m.startsWith("resuming"))).toBe(true);
+    expect(await keysStored()).toEqual(["a1", "a2", "a3", "b1"]);
+
+    // Rotation: the file is renamed and a new one created at the path.
+    renameSync(file, `${file}.1`);
+    writeFileSync(file, errorLines("c1"));
+    await until(async () => (await keysStored()).includes("c1"), "c1 after rotation");
+    expect(notes.some((m) => m.includes("rotated"))).toBe(true);
+
+    // Truncation in place (copytruncate), then new content at offsets already seen.
+    truncateSync(file, 0);
+    appendFileSync(file, errorLines("d1"));
+    await until(async () => (await keysStored()).includes("d1"), "d1 after truncation");
+    expect(notes.some((m) => m.includes("truncated"))).toBe(true);
+    s = await run.stop();
+    expect(await keysStored()).toEqual(["a1", "a2", "a3", "b1", "c1", "d1"]);
+    const incident = await prisma.incident.findFirstOrThrow({ where: { sourceId: source.id, kind: "duplicate_key" } });
+    expect(incident.count).toBe(6);
+  });
+});

@@ -1,0 +1,138 @@
+import "server-only";
+import type { PrismaClient } from "../store/generated/client";
+import type { BulkEventWriter } from "./bulk-writer";
+import { LineSplitter } from "./line-splitter";
+import type { LogLine, LogParser, LogRecord, UnparsedLine } from "./log-record";
+import { normalizeRecord, unparsedEvent } from "./normalize-record";
+import { createParser, type LogFormat } from "./parsers";
+import { type NormalizedEvent, storeEvents } from "./store-events";
+import type { Checkpoint, StoreResult } from "./store-sql";
+
+/** Where batches go: Prisma (small pushes) or the COPY writer (files). */
+export type EventStore = (sourceId: number, events: NormalizedEvent[], checkpoint?: Checkpoint) => Promise<StoreResult>;
+export const prismaStore = (prisma: PrismaClient): EventStore => (id, events, checkpoint) => storeEvents(prisma, id, events, { checkpoint });
+export const bulkStore = (writer: BulkEventWriter): EventStore => (id, events, checkpoint) => writer.write(id, events, checkpoint);
+
+export type IngestSummary = {
+  lines: number;
+  bytes: number;
+  /** Records parsed (classified or not); unparsed lines are stored too but counted apart. */
+  events: number;
+  inserted: number;
+  duplicates: number;
+  unparsed: number;
+  unclassified: number;
+  blank: number;
+  incidents: number;
+  byKind: Record<string, number>;
+};
+
+export const emptySummary = (): IngestSummary => ({ lines: 0, bytes: 0, events: 0, inserted: 0, duplicates: 0, unparsed: 0, unclassified: 0, blank: 0, incidents: 0, byKind: {} });
+
+export type PipelineOptions = {
+  format?: LogFormat;
+  logLinePrefix?: string;
+  fileName?: string;
+  batchSize?: number;
+  /** Saved with each batch so a follower resumes exactly where the stored events end. */
+  checkpointStream?: string;
+};
+
+/**
+ * Bytes in, stored events out: split → parse → classify → batch → store, with one batch being
+ * written while the next is parsed. Every event is keyed `${sourceId}:${fileId}:${offset}` (offset zero-padded to 12 digits).
+ */
+export class IngestPipeline {
+  readonly summary = emptySummary();
+  private readonly splitter: LineSplitter;
+  private readonly parser: LogParser;
+  private batch: NormalizedEvent[] = [];
+  private inflight: Promise<void> = Promise.resolve();
+  private readonly lines: LogLine[] = [];
+  private readonly now = new Date();
+  private savedOffset = -1;
+  private readonly keyPrefix: string;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly source: { id: number; name: string },
+    private readonly fileId: string,
+    startOffset: number,
+    private readonly opts: PipelineOptions = {},
+  ) {
+    this.keyPrefix = `${source.id}:${fileId}:`;
+    this.splitter = new LineSplitter(startOffset);
+    this.parser = createParser(opts.format ?? "auto", { record: (r) => this.onRecord(r), unparsed: (u) => this.onUnparsed(u), blank: () => this.summary.blank++ }, opts);
+  }
+
+  /** Offset up to which everything read is parsed and queued (the resume point). */
+  get safeOffset(): number {
+    return this.parser.pendingOffset() ?? this.splitter.lineStart;
+  }
+
+  async push(chunk: Buffer): Promise<void> {
+    this.summary.bytes += chunk.length;
+    this.splitter.push(chunk, this.lines);
+    this.drainLines();
+    if (this.batch.length >= (this.opts.batchSize ?? 20_000)) await this.cut();
+  }
+
+  /** A quiet moment while following: records still open are complete (PostgreSQL writes a report at once). */
+  async settle(): Promise<void> {
+    this.parser.flush();
+    await this.cut();
+    await this.inflight;
+  }
+
+  async end(): Promise<IngestSummary> {
+    this.splitter.end(this.lines);
+    this.drainLines();
+    this.parser.flush();
+    await this.cut();
+    await this.inflight;
+    return this.summary;
+  }
+
+  private drainLines() {
+    const lines = this.lines;
+    this.summary.lines += lines.length;
+    for (let i = 0; i < lines.length; i++) this.parser.push(lines[i]);
+    lines.length = 0;
+  }
+
+  private key(offset: number) {
+    // Zero-padded so keys of one file sort in read order: the unique index then grows at its
+    // right edge instead of splitting pages all over (offsets "999" < "1000" as text otherwise).
+    return `${this.keyPrefix}${offset < 1e12 ? String(offset + 1e12).slice(1) : offset}`;
+  }
+
+  private onRecord(r: LogRecord) {
+    const e = normalizeRecord(r, this.key(r.offset), this.source.name, this.now);
+    this.summary.events++;
+    if (e.kind === "unclassified") this.summary.unclassified++;
+    else this.summary.byKind[e.kind] = (this.summary.byKind[e.kind] ?? 0) + 1;
+    this.batch.push(e);
+  }
+
+  private onUnparsed(u: UnparsedLine) {
+    this.summary.unparsed += u.lines;
+    this.batch.push(unparsedEvent(u, this.key(u.offset), this.now));
+  }
+
+  private async cut() {
+    const events = this.batch;
+    this.batch = [];
+    const cp = this.opts.checkpointStream ? { stream: this.opts.checkpointStream, fileId: this.fileId, offset: this.safeOffset } : undefined;
+    if (events.length === 0 && (!cp || cp.offset === this.savedOffset)) return;
+    if (cp) this.savedOffset = cp.offset;
+    // One write in flight: wait for the previous batch, then let this one run while parsing goes on.
+    await this.inflight;
+    const p = this.store(this.source.id, events, cp).then((r) => {
+      this.summary.inserted += r.inserted;
+      this.summary.duplicates += r.duplicates;
+      this.summary.incidents += r.incidents;
+    });
+    p.catch(() => {}); // surfaced by the next await of `inflight`, not as an unhandled rejection
+    this.inflight = p;
+  }
+}

@@ -1,0 +1,94 @@
+import "server-only";
+import { isUtf8 } from "node:buffer";
+import type { LogLine } from "./log-record";
+
+/** Longest line parsed as text; longer lines keep their first bytes and are stored unparsed. */
+export const DEFAULT_MAX_LINE_BYTES = Number(process.env.LOCKBOARD_INGEST_MAX_LINE_BYTES ?? 65_536);
+
+/**
+ * Splits a byte stream into lines with their byte offsets, holding at most one partial line of
+ * at most `maxLine` bytes (a 1 GB line without a newline costs 64 KB, not 1 GB).
+ */
+export class LineSplitter {
+  /** Offset of the first byte not yet returned as part of a line. */
+  lineStart: number;
+  private held: Buffer[] = [];
+  private heldLen = 0;
+  private dropped = 0;
+
+  constructor(
+    startOffset = 0,
+    private readonly maxLine = DEFAULT_MAX_LINE_BYTES,
+  ) {
+    this.lineStart = startOffset;
+  }
+
+  push(chunk: Buffer, out: LogLine[]): void {
+    let start = 0;
+    for (let nl = chunk.indexOf(10, start); nl !== -1; nl = chunk.indexOf(10, start)) {
+      if (this.heldLen === 0 && this.dropped === 0) {
+        out.push(this.decode(chunk, start, nl, nl - start, nl + 1 - start));
+      } else {
+        this.hold(chunk, start, nl);
+        const buf = Buffer.concat(this.held, this.heldLen);
+        const total = this.heldLen + this.dropped;
+        out.push(this.decode(buf, 0, buf.length, total, total + 1));
+        this.held = [];
+        this.heldLen = 0;
+        this.dropped = 0;
+      }
+      start = nl + 1;
+    }
+    if (start < chunk.length) this.hold(chunk, start, chunk.length);
+  }
+
+  /** End of input: the last line, if it has no newline. */
+  end(out: LogLine[]): void {
+    if (this.heldLen === 0 && this.dropped === 0) return;
+    const buf = Buffer.concat(this.held, this.heldLen);
+    const total = this.heldLen + this.dropped;
+    out.push(this.decode(buf, 0, buf.length, total, total));
+    this.held = [];
+    this.heldLen = 0;
+    this.dropped = 0;
+  }
+
+  /** Bytes of an unterminated line currently held (a follower waits for its newline). */
+  get partialBytes(): number {
+    return this.heldLen + this.dropped;
+  }
+
+  private hold(buf: Buffer, from: number, to: number) {
+    const room = this.maxLine + 1 - this.heldLen;
+    const take = Math.min(room, to - from);
+    if (take > 0) {
+      // Copy: the caller may reuse its chunk buffer.
+      this.held.push(Buffer.from(buf.subarray(from, from + take)));
+      this.heldLen += take;
+    }
+    this.dropped += to - from - Math.max(take, 0);
+  }
+
+  private decode(buf: Buffer, s: number, e: number, lineBytes: number, consumed: number): LogLine {
+    const offset = this.lineStart;
+    this.lineStart += consumed;
+    let end = e;
+    if (end > s && buf[end - 1] === 13) end -= 1;
+    if (lineBytes > this.maxLine) {
+      return { text: buf.toString("utf8", s, Math.min(end, s + this.maxLine)), offset, bad: "too_long", byteLength: lineBytes };
+    }
+    const text = buf.toString("utf8", s, end);
+    if (text.includes("\u0000")) return { text, offset, bad: "binary" };
+    if (text.includes("\uFFFD") && !isUtf8(buf.subarray(s, end))) return { text, offset, invalidUtf8: true };
+    return { text, offset };
+  }
+}
+
+/** Splits a whole buffer (an HTTP body, a pg_read_file chunk) at once. */
+export function splitLines(buf: Buffer, startOffset = 0, final = true, maxLine = DEFAULT_MAX_LINE_BYTES): { lines: LogLine[]; consumed: number } {
+  const s = new LineSplitter(startOffset, maxLine);
+  const lines: LogLine[] = [];
+  s.push(buf, lines);
+  if (final) s.end(lines);
+  return { lines, consumed: s.lineStart - startOffset };
+}

@@ -1,0 +1,86 @@
+import "server-only";
+
+/*
+ * The statements behind a guarded cancel/terminate. Sources: PostgreSQL docs "Server Signaling
+ * Functions" (pg_cancel_backend, pg_terminate_backend: functions-admin.html), "pg_locks" and
+ * pg_blocking_pids() (functions-info.html).
+ */
+
+/** The target backend as it is now: identity, what it holds, whom it blocks (the blast radius). */
+export type TargetBackendRow = {
+  pid: number;
+  /** null when the monitoring role may not see it (no pg_monitor). */
+  backend_start: string | null;
+  backend_type: string | null;
+  datname: string | null;
+  usename: string | null;
+  application_name: string | null;
+  client_addr: string | null;
+  state: string | null;
+  xact_age_ms: number | null;
+  state_age_ms: number | null;
+  query: string | null;
+  is_self: boolean;
+  same_start: boolean | null;
+  holds_lock: boolean | null;
+  locks_total: number;
+  locks: { locktype: string; mode: string; granted: boolean; object: string; classid: number | null; objid: number | null; objsubid: number | null }[] | null;
+  blocked_pids: number[];
+  lock_waiters: number[];
+};
+
+/** $1 pid, $2 backend_start the operator saw, $3..$6 the advisory lock (database, classid, objid, objsubid) or nulls. */
+export const TARGET_BACKEND_SQL = `
+SELECT a.pid, to_json(a.backend_start) #>> '{}' AS backend_start, a.backend_type::text, a.datname::text, a.usename::text,
+       a.application_name, host(a.client_addr) AS client_addr, a.state,
+       (extract(epoch FROM now() - a.xact_start) * 1000)::float8 AS xact_age_ms,
+       (extract(epoch FROM now() - a.state_change) * 1000)::float8 AS state_age_ms,
+       left(a.query, 500) AS query, a.pid = pg_backend_pid() AS is_self, a.backend_start = $2::timestamptz AS same_start,
+       CASE WHEN $3::oid IS NOT NULL THEN EXISTS (
+         SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.granted
+           AND l.database = $3::oid AND l.classid = $4::oid AND l.objid = $5::oid AND l.objsubid = $6::int2) END AS holds_lock,
+       (SELECT count(*) FROM pg_locks l WHERE l.pid = a.pid)::int AS locks_total,
+       (SELECT json_agg(x) FROM (
+          SELECT l.locktype, l.mode, l.granted,
+                 concat_ws(' ', CASE WHEN l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) THEN l.relation::regclass::text ELSE l.relation::text END,
+                           l.transactionid::text, l.virtualxid) AS object,
+                 l.classid::int8 AS classid, l.objid::int8 AS objid, l.objsubid::int AS objsubid
+          FROM pg_locks l WHERE l.pid = a.pid ORDER BY l.locktype = 'advisory' DESC, l.granted DESC LIMIT 50) x) AS locks,
+       ARRAY(SELECT w.pid FROM pg_stat_activity w WHERE a.pid = ANY(pg_blocking_pids(w.pid))) AS blocked_pids,
+       ARRAY(SELECT l.pid FROM pg_locks l WHERE $3::oid IS NOT NULL AND l.locktype = 'advisory' AND NOT l.granted
+               AND l.database = $3::oid AND l.classid = $4::oid AND l.objid = $5::oid AND l.objsubid = $6::int2) AS lock_waiters
+FROM pg_stat_activity a WHERE a.pid = $1`;
+
+export type SignalRow = { pid: number; state: string | null; signalled: boolean };
+
+/**
+ * The act itself, re-verified in the same statement: the backend is still the one the operator
+ * saw (pid + backend_start), a client backend, not ours, and still holds the advisory lock (or,
+ * with no lock named, still blocks someone). Nothing matches → nothing is signalled.
+ * $1 pid, $2 backend_start, $3 'cancel' | 'terminate', $4 the store's database on this server or
+ * null, $5..$8 the advisory lock or nulls.
+ */
+export const SIGNAL_BACKEND_SQL = `
+SELECT a.pid, a.state,
+       CASE WHEN $3 = 'cancel' THEN pg_cancel_backend(a.pid) ELSE pg_terminate_backend(a.pid) END AS signalled
+FROM pg_stat_activity a
+WHERE a.pid = $1 AND a.backend_start = $2::timestamptz
+  AND a.backend_type = 'client backend' AND a.pid <> pg_backend_pid()
+  AND a.application_name IS DISTINCT FROM 'lockboard-monitor'
+  AND ($4::text IS NULL OR a.datname IS DISTINCT FROM $4::text)
+  AND CASE WHEN $5::oid IS NOT NULL
+        THEN EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.granted
+                     AND l.database = $5::oid AND l.classid = $6::oid AND l.objid = $7::oid AND l.objsubid = $8::int2)
+        ELSE EXISTS (SELECT 1 FROM pg_stat_activity w WHERE a.pid = ANY(pg_blocking_pids(w.pid))) END`;
+
+/** After acting: is the same backend still there, still holding, and who holds the lock now. */
+export type AfterRow = { alive: boolean; holds: boolean | null; holders: number[]; still_waiting: number[] };
+
+/** $1 pid, $2 backend_start, $3..$6 the advisory lock or nulls, $7 the waiters seen before. */
+export const AFTER_ACTION_SQL = `
+SELECT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = $1 AND a.backend_start = $2::timestamptz) AS alive,
+       CASE WHEN $3::oid IS NOT NULL THEN EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = $1 AND l.locktype = 'advisory' AND l.granted
+         AND l.database = $3::oid AND l.classid = $4::oid AND l.objid = $5::oid AND l.objsubid = $6::int2) END AS holds,
+       ARRAY(SELECT l.pid FROM pg_locks l WHERE $3::oid IS NOT NULL AND l.locktype = 'advisory' AND l.granted
+         AND l.database = $3::oid AND l.classid = $4::oid AND l.objid = $5::oid AND l.objsubid = $6::int2) AS holders,
+       ARRAY(SELECT DISTINCT l.pid FROM pg_locks l WHERE NOT l.granted AND l.pid = ANY($7::int[])) AS still_waiting`;
