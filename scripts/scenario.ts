@@ -3,7 +3,8 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { getTestMongoUrl, stopTestMongoServer } from "@/e2e/support/mongo-server/test-mongo-url";
-import { ensureDatabase, startStore } from "@/lib/store/start-store";
+import { startStore } from "@/lib/store/start-store";
+import { demoAppDatabaseUrl } from "./cli/serve-helpers";
 import { findScenario, SCENARIOS } from "./scenarios/all-scenarios";
 
 const { values, positionals } = parseArgs({
@@ -26,15 +27,8 @@ try {
 }
 
 // The app database: LOCKBOARD_SCENARIO_PG_URL, else a database beside the store (embedded or DATABASE_URL).
-let pgUrl = process.env.LOCKBOARD_SCENARIO_PG_URL;
-const store = pgUrl ? null : await startStore();
-if (!pgUrl) {
-  const server = new URL(store!.databaseUrl);
-  server.pathname = "/postgres";
-  await ensureDatabase(server.toString(), "lockboard_demo_app");
-  server.pathname = "/lockboard_demo_app";
-  pgUrl = server.toString();
-}
+const store = process.env.LOCKBOARD_SCENARIO_PG_URL ? null : await startStore();
+const pgUrl = process.env.LOCKBOARD_SCENARIO_PG_URL ?? (await demoAppDatabaseUrl(store!.databaseUrl));
 const controller = new AbortController();
 const stop = () => controller.abort();
 process.on("SIGINT", stop);

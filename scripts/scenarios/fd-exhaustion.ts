@@ -10,7 +10,8 @@ export const fdExhaustion: Scenario = {
   summary: "a burst of slow requests against a model server with RLIMIT_NOFILE 64 until accept() fails with EMFILE",
   async run(ctx, opts) {
     const { file } = appLog(ctx.logDir, "fd-exhaustion");
-    const app = await startPythonApp("fd_exhaustion.py", [file, "--nofile", String(opts.nofile ?? 64), "--port", String(opts.port ?? 0)]);
+    const tag = opts.tag ? ["--tag", String(opts.tag)] : [];
+    const app = await startPythonApp("fd_exhaustion.py", [file, "--nofile", String(opts.nofile ?? 64), "--port", String(opts.port ?? 0), ...tag]);
     const port = Number(app.ready.ready);
     const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
     let bursts = 0;

@@ -33,6 +33,7 @@ export const messageRetryDuplicate: Scenario = {
     const source = String(opts.source ?? "demo-mongo");
     const log = appLog(ctx.logDir, "message-retry-duplicate");
     const client = await new MongoClient(ctx.mongoUrl, { appName: "librechat-api", serverSelectionTimeoutMS: 3_000 }).connect();
+    const existed = (await client.db(dbName).listCollections({ name: "messages" }).toArray()).length > 0;
     const messages = client.db(dbName).collection("messages");
     await messages.createIndex({ messageId: 1 }, { unique: true, name: "messageId_1" });
     const upstream = await startUpstream();
@@ -86,7 +87,7 @@ export const messageRetryDuplicate: Scenario = {
       }
     } finally {
       await upstream.close();
-      if (opts.keep !== true) await messages.deleteMany({ messageId: { $in: ids } }).catch(() => {});
+      await (existed ? messages.deleteMany({ messageId: { $in: ids } }) : messages.drop()).catch(() => {});
       await client.close();
     }
     ctx.log(`message-retry-duplicate: ${replies} replies, ${duplicates} E11000 on retry, ${handedOver} handed to Lockboard`);

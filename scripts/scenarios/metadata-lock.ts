@@ -18,6 +18,7 @@ export const metadataLock: Scenario = {
     const log = appLog(ctx.logDir, "metadata-lock");
     const pool = new pg.Pool({ connectionString: ctx.pgUrl, max: 6, application_name: "memory-service" });
     pool.on("error", () => {});
+    const existed = (await pool.query("SELECT to_regclass('user_metadata') AS t")).rows[0].t !== null;
     await pool.query(`CREATE TABLE IF NOT EXISTS user_metadata (user_id text PRIMARY KEY, metadata jsonb NOT NULL DEFAULT '{}', updated_at timestamptz NOT NULL DEFAULT now())`);
     await pool.query(`INSERT INTO user_metadata (user_id) VALUES ($1) ON CONFLICT DO NOTHING`, [userId]);
     const key = (await pool.query<{ k: string }>(`SELECT ${KEY_SQL}::text AS k`, [userId])).rows[0]!.k;
@@ -68,7 +69,7 @@ export const metadataLock: Scenario = {
           }
         }
         gaveUp++;
-        log.json("error", "failed to update user metadata: lock not acquired after 3 retries of 200ms", { user_id: userId, lock_key: key, userId });
+        log.json("error", "failed to update user metadata after 3 retries: canceling statement due to lock timeout (waited 200ms)", { userId, lock_key: key, code: "55P03" });
       } finally {
         c.release();
       }
@@ -85,7 +86,7 @@ export const metadataLock: Scenario = {
       const h = holder as pg.Client | null;
       holder = null;
       await h?.end().catch(() => {});
-      await pool.query(`DELETE FROM user_metadata WHERE user_id = $1`, [userId]).catch(() => {});
+      await pool.query(existed ? `DELETE FROM user_metadata WHERE user_id = $1` : "DROP TABLE IF EXISTS user_metadata", existed ? [userId] : []).catch(() => {});
       await pool.end();
     }
     ctx.log(`metadata-lock: ${stalls} stalls, ${released} ended from outside, ${succeeded} updates succeeded, ${gaveUp} gave up`);

@@ -16,6 +16,7 @@ export const sessionRace: Scenario = {
     const views = Number(opts.views ?? 4);
     const pool = new pg.Pool({ connectionString: ctx.pgUrl, max: views, application_name: "analytics-web" });
     pool.on("error", () => {});
+    const existed = (await pool.query("SELECT to_regclass($1) AS t", [TABLE])).rows[0].t !== null;
     await pool.query(`CREATE TABLE IF NOT EXISTS ${TABLE} (
       session_id bigserial PRIMARY KEY,
       session_uuid uuid NOT NULL,
@@ -55,7 +56,8 @@ export const sessionRace: Scenario = {
         await sleep(ctx.pace * 1000, ctx.signal);
       }
     } finally {
-      await pool.query(`DELETE FROM ${TABLE} WHERE website_id = $1`, [website]).catch(() => {});
+      // Leave the database as found: drop the table if this run made it, else only its own rows.
+      await pool.query(existed ? `DELETE FROM ${TABLE} WHERE website_id = $1` : `DROP TABLE IF EXISTS ${TABLE}`, existed ? [website] : []).catch(() => {});
       await pool.end();
     }
     ctx.log(`session-race: ${visitors} new visitors, ${duplicates} duplicate-key errors${fixed ? " (fixed: ON CONFLICT DO NOTHING)" : ""}`);

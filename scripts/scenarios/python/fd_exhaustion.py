@@ -13,6 +13,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("log_file")
 parser.add_argument("--nofile", type=int, default=64)
 parser.add_argument("--port", type=int, default=0)
+parser.add_argument("--tag", default="", help="marks the command line, so a test can find this process")
 args = parser.parse_args()
 
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -48,6 +49,10 @@ class Handler(BaseHTTPRequestHandler):
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 2048  # uvicorn's default backlog: the kernel queues the burst, accept() drains it
+
+    def handle_error(self, request, client_address):
+        # A client that gave up mid-request (BrokenPipe) goes to the app's log, not the demo's terminal.
+        log.exception("error while serving %s", client_address)
 
     def get_request(self):
         try:

@@ -63,7 +63,14 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(b"{}")
 
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        log.exception("error while serving %s", client_address)
+
+
+server = Server(("127.0.0.1", 0), Handler)
 url = f"http://127.0.0.1:{server.server_address[1]}/snippets"
 threading.Thread(target=server.serve_forever, daemon=True).start()
 stop = threading.Event()
