@@ -25,7 +25,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node_modules/.bin/tsx --conditions=react-server scripts/serve.ts --port ${port} --state-file ${STATE_FILE} --log-file ${serverLogFile()} --demo-mongo`,
+    command: `node_modules/.bin/tsx --conditions=react-server scripts/serve.ts --port ${port} --state-file ${STATE_FILE} --log-file ${serverLogFile()} --demo-mongo --scenarios`,
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,
@@ -33,6 +33,8 @@ export default defineConfig({
     stderr: "pipe",
     env: {
       LOCKBOARD_INGEST_TOKEN: E2E_TOKENS.ingest,
+      // The five scenarios run 4x faster than the demo's gentle rate, so the specs see them quickly.
+      LOCKBOARD_SCENARIO_PACE: "0.25",
       LOCKBOARD_FAILED_WRITES_TOKEN: E2E_TOKENS.failedWrites,
       LOCKBOARD_CAPACITY_INTERVAL_SECONDS: "1",
       LOCKBOARD_SEED_USERS: JSON.stringify(Object.values(E2E_USERS)),

@@ -10,6 +10,8 @@ import { registerDemoPgSource } from "@/lib/postgres/demo-source";
 import { loadConfiguredSources, upsertSource } from "@/lib/sources/source-registry";
 import { disconnectPrisma, getPrisma } from "@/lib/store/prisma";
 import { startStore } from "@/lib/store/start-store";
+import { demoAppDatabaseUrl, waitForHealth } from "./cli/serve-helpers";
+import { demoFailedWritesToken, startDemoScenarios } from "./scenarios/demo-runner";
 
 const { values } = parseArgs({
   options: {
@@ -20,6 +22,8 @@ const { values } = parseArgs({
     "log-file": { type: "string" },
     // A MongoDB target for the demo and e2e runs: the in-repo test wire server, labelled demo.
     "demo-mongo": { type: "boolean", default: false },
+    // Reproduce the five incidents for real in the background (npm run demo, the e2e server).
+    scenarios: { type: "boolean", default: false },
   },
 });
 
@@ -40,6 +44,8 @@ const where = store.embedded ? `embedded PostgreSQL on 127.0.0.1:${store.embedde
 console.log(`[lockboard] store: ${where}; migrations applied now: ${store.applied.length ? store.applied.join(", ") : "none pending"}`);
 
 process.env.DATABASE_URL = store.databaseUrl;
+// Sign-in callbacks and redirects need the dashboard's own address.
+process.env.LOCKBOARD_PUBLIC_URL ??= `http://${values.host === "127.0.0.1" ? "localhost" : values.host}:${values.port}`;
 const prisma = getPrisma();
 const configured = await loadConfiguredSources(prisma);
 if (configured.length) console.log(`[lockboard] sources from the environment: ${configured.map((s) => `${s.name} (${s.kind})`).join(", ")}`);
@@ -72,6 +78,9 @@ if (values["state-file"]) {
   );
 }
 
+// The demo apps hand failed writes over with this token (a random one unless the operator set one).
+if (values.scenarios) process.env.LOCKBOARD_FAILED_WRITES_TOKEN = demoFailedWritesToken();
+
 const next = spawn(path.resolve("node_modules/.bin/next"), ["start", "-p", values.port!, "-H", values.host!], {
   stdio: ["ignore", logFile ? "pipe" : "inherit", logFile ? "pipe" : "inherit"],
   env: { ...process.env, DATABASE_URL: store.databaseUrl, NEXT_TELEMETRY_DISABLED: "1" },
@@ -82,6 +91,22 @@ console.log(`[lockboard] dashboard: http://localhost:${values.port}`);
 // The dashboard watches its own file descriptors too: it is one more process that can hit EMFILE.
 if (next.pid) await upsertSource(prisma, { name: "lockboard-dashboard", kind: "process", config: { pid: next.pid } });
 
+let scenarios: { stop(): Promise<void> } | null = null;
+if (values.scenarios) {
+  const mongoUrl = process.env.MONGO_URL ?? demoMongo?.url;
+  if (!mongoUrl) throw new Error("--scenarios needs MONGO_URL or --demo-mongo");
+  await waitForHealth(`http://127.0.0.1:${values.port}/api/health`);
+  scenarios = await startDemoScenarios({
+    prisma,
+    pgUrl: process.env.LOCKBOARD_SCENARIO_PG_URL ?? (await demoAppDatabaseUrl(store.databaseUrl)),
+    mongoUrl,
+    mongoSource: process.env.MONGO_URL ? "mongo" : "demo-mongo",
+    lockboardUrl: `http://127.0.0.1:${values.port}`,
+    failedWritesToken: process.env.LOCKBOARD_FAILED_WRITES_TOKEN!,
+    logDir: process.env.LOCKBOARD_SCENARIO_LOG_DIR ?? path.join(path.dirname(store.embedded?.dataDir ?? path.resolve(".lockboard/pgdata")), "scenario-logs"),
+  });
+}
+
 let stopping = false;
 const stop = async (code: number) => {
   if (stopping) return;
@@ -91,6 +116,7 @@ const stop = async (code: number) => {
     next.kill("SIGTERM");
     await exited;
   }
+  await scenarios?.stop();
   await jobs.stop();
   await demoMongo?.stop();
   await disconnectPrisma();
