@@ -53,10 +53,11 @@ export async function readJsonBody<T extends z.ZodType>(req: Request, schema: T,
 }
 
 /** The raw body, refusing (413) as soon as it passes `maxBytes` rather than after buffering it all. */
-export async function readBodyText(req: Request, maxBytes: number): Promise<string> {
+export async function readBodyBytes(req: Request, maxBytes: number, limitName = ""): Promise<Buffer> {
+  const named = limitName ? ` (${limitName})` : "";
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new HttpError(413, "too_large", `request body is ${declared} bytes; the limit is ${maxBytes}`);
-  if (!req.body) return "";
+  if (declared > maxBytes) throw new HttpError(413, "too_large", `request body is ${declared} bytes; the limit is ${maxBytes}${named}`);
+  if (!req.body) return Buffer.alloc(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -66,12 +67,14 @@ export async function readBodyText(req: Request, maxBytes: number): Promise<stri
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel().catch(() => {});
-      throw new HttpError(413, "too_large", `request body is over the limit of ${maxBytes} bytes`);
+      throw new HttpError(413, "too_large", `request body is over the limit of ${maxBytes} bytes${named}`);
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
+
+export const readBodyText = async (req: Request, maxBytes: number) => (await readBodyBytes(req, maxBytes)).toString("utf8");
 
 /** Wraps a handler so an unexpected failure is a JSON 503 with a message, logged once. */
 export function withErrors<A extends unknown[]>(handler: (...args: A) => Promise<Response>) {

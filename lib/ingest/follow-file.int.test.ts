@@ -71,13 +71,13 @@ describe("following a log file", () => {
     renameSync(file, `${file}.1`);
     writeFileSync(file, errorLines("c1"));
     await until(async () => (await keysStored()).includes("c1"), "c1 after rotation");
-    expect(notes.some((m) => m.includes("rotated"))).toBe(true);
+    expect(notes.join("\n")).toMatch(/rotated/);
 
     // Truncation in place (copytruncate), then new content at offsets already seen.
     truncateSync(file, 0);
     appendFileSync(file, errorLines("d1"));
     await until(async () => (await keysStored()).includes("d1"), "d1 after truncation");
-    expect(notes.some((m) => m.includes("truncated"))).toBe(true);
+    expect(notes.join("\n")).toMatch(/truncated/);
     s = await run.stop();
     expect(await keysStored()).toEqual(["a1", "a2", "a3", "b1", "c1", "d1"]);
     const incident = await prisma.incident.findFirstOrThrow({ where: { sourceId: source.id, kind: "duplicate_key" } });

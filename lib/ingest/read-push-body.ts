@@ -1,6 +1,6 @@
 import "server-only";
 import { gunzipSync, inflateSync } from "node:zlib";
-import { HttpError } from "../http/errors";
+import { HttpError, readBodyBytes } from "../http/errors";
 
 /** Largest push accepted, after decompression (LOCKBOARD_INGEST_MAX_BYTES, default 10 MiB). */
 export function maxPushBytes(): number {
@@ -13,24 +13,7 @@ export function maxPushBytes(): number {
  * deflate (the OpenTelemetry Collector and Vector compress by default) within the same limit.
  */
 export async function readPushBody(req: Request, maxBytes = maxPushBytes()): Promise<Buffer> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new HttpError(413, "too_large", `request body is ${declared} bytes; the limit is ${maxBytes} (LOCKBOARD_INGEST_MAX_BYTES)`);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (req.body) {
-    const reader = req.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw new HttpError(413, "too_large", `request body is over the limit of ${maxBytes} bytes (LOCKBOARD_INGEST_MAX_BYTES)`);
-      }
-      chunks.push(value);
-    }
-  }
-  const raw = Buffer.concat(chunks);
+  const raw = await readBodyBytes(req, maxBytes, "LOCKBOARD_INGEST_MAX_BYTES");
   const encoding = (req.headers.get("content-encoding") ?? "identity").toLowerCase();
   if (encoding === "identity" || encoding === "") return raw;
   if (encoding !== "gzip" && encoding !== "deflate") throw new HttpError(415, "unsupported_encoding", `content-encoding "${encoding}" is not supported: send gzip, deflate or none`);
