@@ -7,7 +7,7 @@ for (const role of Object.keys(E2E_USERS) as E2ERole[]) {
     await page.goto("/sign-in");
     await page.getByLabel("E-mail").fill(user.email);
     await page.getByLabel("Password").fill(user.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page.getByTestId("user-role")).toHaveText(role);
     await page.context().storageState({ path: storageStateFor(role) });
   });

@@ -16,9 +16,9 @@ test.describe("signed out", () => {
       await page.getByLabel("E-mail").fill(email);
       await page.getByLabel("Password").fill("definitely-wrong-password");
       const answer = page.waitForResponse("**/api/auth/sign-in/email");
-      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
       const res = await answer;
-      await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();
+      await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeEnabled();
       return { status: res.status(), body: await res.text(), shown: await page.getByTestId("sign-in-error").textContent() };
     };
     const known = await attempt(E2E_USERS.operator.email);
@@ -115,4 +115,22 @@ test("an admin creates and revokes a token; secrets never reach responses, pages
   expect(log).not.toContain(password);
   expect(log).not.toContain(token.slice(8));
   for (const u of Object.values(E2E_USERS)) expect(log).not.toContain(u.password);
+});
+
+test.describe("single sign-on", () => {
+  test.use({ storageState: { cookies: [], origins: [] } });
+
+  test("signs in through the OpenID Connect issuer, with the role the issuer mapping gives", async ({ page }) => {
+    for (const [login, role] of [["sso-operator@sso.lockboard.test", "operator"], [`sso-${Date.now()}`, "viewer"]] as const) {
+      await page.context().clearCookies();
+      await page.goto("/sign-in");
+      await page.getByRole("button", { name: "Sign in with Test issuer" }).click();
+      // The issuer's own login page (oidc-provider's development interaction).
+      await page.locator('input[name="login"]').fill(login);
+      await page.locator('input[name="password"]').fill("anything");
+      await page.locator('button[type="submit"]').click();
+      await expect(page.getByTestId("user-role")).toHaveText(role, { timeout: 15_000 });
+      await expect(page.getByTestId("user-menu")).toContainText(login.includes("@") ? login : `${login}@sso.lockboard.test`);
+    }
+  });
 });

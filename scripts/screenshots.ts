@@ -15,7 +15,7 @@ if (process.env.LOCKBOARD_EMAIL && process.env.LOCKBOARD_PASSWORD) {
   await page.goto(`${base}/sign-in`);
   await page.getByLabel("E-mail").fill(process.env.LOCKBOARD_EMAIL);
   await page.getByLabel("Password").fill(process.env.LOCKBOARD_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.getByTestId("user-menu").waitFor();
 }
 for (const p of pages) {

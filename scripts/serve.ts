@@ -92,21 +92,6 @@ console.log(`[lockboard] dashboard: http://localhost:${values.port}`);
 if (next.pid) await upsertSource(prisma, { name: "lockboard-dashboard", kind: "process", config: { pid: next.pid } });
 
 let scenarios: { stop(): Promise<void> } | null = null;
-if (values.scenarios) {
-  const mongoUrl = process.env.MONGO_URL ?? demoMongo?.url;
-  if (!mongoUrl) throw new Error("--scenarios needs MONGO_URL or --demo-mongo");
-  await waitForHealth(`http://127.0.0.1:${values.port}/api/health`);
-  scenarios = await startDemoScenarios({
-    prisma,
-    pgUrl: process.env.LOCKBOARD_SCENARIO_PG_URL ?? (await demoAppDatabaseUrl(store.databaseUrl)),
-    mongoUrl,
-    mongoSource: process.env.MONGO_URL ? "mongo" : "demo-mongo",
-    lockboardUrl: `http://127.0.0.1:${values.port}`,
-    failedWritesToken: process.env.LOCKBOARD_FAILED_WRITES_TOKEN!,
-    logDir: process.env.LOCKBOARD_SCENARIO_LOG_DIR ?? path.join(path.dirname(store.embedded?.dataDir ?? path.resolve(".lockboard/pgdata")), "scenario-logs"),
-  });
-}
-
 let stopping = false;
 const stop = async (code: number) => {
   if (stopping) return;
@@ -126,3 +111,18 @@ const stop = async (code: number) => {
 process.on("SIGINT", () => void stop(0));
 process.on("SIGTERM", () => void stop(0));
 next.on("exit", (code) => void stop(code ?? 1));
+
+if (values.scenarios) {
+  const mongoUrl = process.env.MONGO_URL ?? demoMongo?.url;
+  if (!mongoUrl) throw new Error("--scenarios needs MONGO_URL or --demo-mongo");
+  await waitForHealth(`http://127.0.0.1:${values.port}/api/health`);
+  scenarios = await startDemoScenarios({
+    prisma,
+    pgUrl: process.env.LOCKBOARD_SCENARIO_PG_URL ?? (await demoAppDatabaseUrl(store.databaseUrl)),
+    mongoUrl,
+    mongoSource: process.env.MONGO_URL ? "mongo" : "demo-mongo",
+    lockboardUrl: `http://127.0.0.1:${values.port}`,
+    failedWritesToken: process.env.LOCKBOARD_FAILED_WRITES_TOKEN!,
+    logDir: process.env.LOCKBOARD_SCENARIO_LOG_DIR ?? path.join(path.dirname(store.embedded?.dataDir ?? path.resolve(".lockboard/pgdata")), "scenario-logs"),
+  });
+}

@@ -27,10 +27,10 @@ export function SignInForm({ next, oidcName }: Props) {
 
   const sso = async () => {
     setBusy(true);
-    const res = await fetch("/api/auth/sign-in/oauth2", {
+    const res = await fetch("/api/auth/sign-in/social", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ providerId: "oidc", callbackURL: target }),
+      body: JSON.stringify({ provider: "oidc", callbackURL: target }),
     });
     const body = await res.json().catch(() => null);
     if (body?.url) return window.location.assign(body.url);

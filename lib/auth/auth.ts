@@ -38,7 +38,7 @@ function createAuth() {
       max: 200,
       customRules: {
         "/sign-in/email": { window: 60, max: Number(process.env.LOCKBOARD_SIGNIN_RATE_PER_MINUTE) || 10 },
-        "/sign-in/oauth2": { window: 60, max: 20 },
+        "/sign-in/social": { window: 60, max: 20 },
       },
     },
     advanced: { ipAddress: { ipAddressHeaders: ["x-forwarded-for", "x-real-ip"] } },
@@ -47,7 +47,7 @@ function createAuth() {
           user: {
             create: {
               // Only people arriving through the issuer get a mapped role; local accounts carry their own.
-              before: async (user, ctx) => (ctx?.path?.startsWith("/oauth2/callback") ? { data: { ...user, role: roleForOidcProfile(user.email) } } : undefined),
+              before: async (user, ctx) => (ctx?.path?.startsWith("/callback/") ? { data: { ...user, role: roleForOidcProfile(user.email) } } : undefined),
             },
           },
         }

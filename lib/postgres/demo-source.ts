@@ -15,8 +15,9 @@ export const DEMO_PG_DATABASE = "lockboard_demo_app";
  */
 export async function registerDemoPgSource(prisma: PrismaClient, embedded: EmbeddedServer | null): Promise<PublicSource | null> {
   if (!embedded) return null;
-  const configured = (await listSources(prisma, { kind: "postgres" })).filter((s) => !s.demo);
-  if (configured.length > 0) return null;
+  const postgres = await listSources(prisma, { kind: "postgres" });
+  // Once there, it follows the embedded server's port across restarts; it is only not created when real servers are configured.
+  if (!postgres.some((s) => s.name === DEMO_PG_SOURCE) && postgres.some((s) => !s.demo)) return null;
   await ensureDatabase(embedded.url(), DEMO_PG_DATABASE);
   return upsertSource(prisma, { name: DEMO_PG_SOURCE, kind: "postgres", url: embedded.url(DEMO_PG_DATABASE), demo: true, config: { scope: "database" } });
 }
