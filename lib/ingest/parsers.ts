@@ -75,6 +75,7 @@ class SniffingParser implements LogParser {
     this.inner = make(format, this.sink, prefix);
     const held = this.held;
     this.held = [];
+    this.sample = [];
     for (const l of held) this.inner.push(l);
   }
 }

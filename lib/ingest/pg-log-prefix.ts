@@ -70,18 +70,21 @@ export function parsePgTimestamp(stamp: string): Date {
   return new Date(`${day}T${time}Z`);
 }
 
-export type IndexedPrefix = { re: RegExp; time: number; epoch: number; pid: number; user: number; db: number; app: number; sqlstate: number; level: number; body: number };
+export type IndexedPrefix = { re: RegExp; time: number; epoch: number; pid: number; user: number; db: number; app: number; sqlstate: number; level: number };
 
 const indexedCache = new Map<string, IndexedPrefix>();
 
 /**
  * The same expression with plain numbered groups and the number of each field: a hot loop then
- * reads `m[i]` instead of paying for a `groups` object on every line.
+ * reads `m[i]` instead of paying for a `groups` object on every line. It matches the prefix and
+ * `LEVEL:  ` only (sticky: set `lastIndex = 0` first); the body starts at `lastIndex` after a match.
  */
 export function compileLogLinePrefixIndexed(prefix: string): IndexedPrefix {
   const hit = indexedCache.get(prefix);
   if (hit) return hit;
-  const named = compileLogLinePrefix(prefix).source;
+  // Sticky and without the body: the match stops at `LEVEL:  `, so the message is never scanned.
+  const full = compileLogLinePrefix(prefix).source;
+  const named = full.slice(0, full.length - "(?<body>.*)$".length);
   const idx: Record<string, number> = {};
   let n = 0;
   // Every group in the compiled source is either named `(?<x>` or non-capturing `(?:`.
@@ -91,7 +94,7 @@ export function compileLogLinePrefixIndexed(prefix: string): IndexedPrefix {
     if (name) idx[name] = n;
     return "(";
   });
-  const out: IndexedPrefix = { re: new RegExp(source), time: idx.time ?? 0, epoch: idx.epoch ?? 0, pid: idx.pid ?? 0, user: idx.user ?? 0, db: idx.db ?? 0, app: idx.app ?? 0, sqlstate: idx.sqlstate ?? 0, level: idx.level, body: idx.body };
+  const out: IndexedPrefix = { re: new RegExp(source, "y"), time: idx.time ?? 0, epoch: idx.epoch ?? 0, pid: idx.pid ?? 0, user: idx.user ?? 0, db: idx.db ?? 0, app: idx.app ?? 0, sqlstate: idx.sqlstate ?? 0, level: idx.level };
   indexedCache.set(prefix, out);
   return out;
 }

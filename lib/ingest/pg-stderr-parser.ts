@@ -28,6 +28,7 @@ export class PgStderrParser implements LogParser {
     const { text, offset } = line;
     if (line.bad) return this.unparsed({ offset, lines: 1, raw: text, reason: line.bad });
     const p = this.prefix;
+    p.re.lastIndex = 0;
     const m = p.re.exec(text);
     const cur = this.current;
     if (m) {
@@ -35,7 +36,7 @@ export class PgStderrParser implements LogParser {
       const pid = p.pid ? Number(m[p.pid]) : 0;
       const attached = ATTACHED.get(level);
       if (cur && attached !== undefined && cur.fields.pid === pid) {
-        if (attached) cur[attached] = m[p.body];
+        if (attached) cur[attached] = text.slice(p.re.lastIndex);
         this.lastField = attached;
         cur.raw += `\n${text}`;
         cur.lines++;
@@ -48,7 +49,7 @@ export class PgStderrParser implements LogParser {
       const fields: Record<string, unknown> = { pid, user: (p.user && m[p.user]) || undefined, db: (p.db && m[p.db]) || undefined, app: (p.app && m[p.app]) || undefined };
       if (line.invalidUtf8) fields.invalidUtf8 = true;
       this.current = {
-        offset, lines: 1, raw: text, format: "pg-stderr", time, level, severity: severityOf(level), message: m[p.body], fields,
+        offset, lines: 1, raw: text, format: "pg-stderr", time, level, severity: severityOf(level), message: text.slice(p.re.lastIndex), fields,
         code: (p.sqlstate && m[p.sqlstate]) || undefined, text: undefined, detail: undefined, hint: undefined, context: undefined, statement: undefined,
       };
       this.lastField = "message";

@@ -22,11 +22,16 @@ const WRITE_LOCK = 72707370;
 
 export type StoreResult = { inserted: number; duplicates: number; incidents: number };
 
-export async function moveStaged(sql: SqlRunner, sourceId: number, staged: number, hasEntities: boolean): Promise<StoreResult> {
+/** Takes the source's writer lock for the transaction (re-entrant) and relaxes its commit. */
+export async function lockSourceForWrite(sql: SqlRunner, sourceId: number): Promise<void> {
   await sql.exec(`SELECT pg_advisory_xact_lock(${WRITE_LOCK}, $1)`, [sourceId]);
   // Crash-safe to relax: a lost tail is re-read from its saved offset and keyed identically.
   await sql.exec(`SET LOCAL synchronous_commit = off`);
   await sql.exec(`SET LOCAL work_mem = '64MB'`);
+}
+
+export async function moveStaged(sql: SqlRunner, sourceId: number, staged: number, hasEntities: boolean): Promise<StoreResult> {
+  await lockSourceForWrite(sql, sourceId);
   // Only events that open an incident need to know up front whether they are new (so the incident
   // counts them once); the writer lock keeps that answer true until commit.
   const fresh = await sql.exec(

@@ -1,0 +1,119 @@
+import "server-only";
+import { copyText } from "./copy-encode";
+import type { NormalizedEvent } from "./store-events";
+import { opensIncident } from "./store-events";
+import { pgText } from "./store-sql";
+
+/**
+ * The bulk writer's incident and entity upserts, fed with rows grouped here rather than from a
+ * stage table. Same rules as moveStaged (store-sql.ts): a resolved incident that recurs reopens as
+ * a regression; first/last seen only widen.
+ */
+export const UPSERT_INCIDENTS = `
+  WITH up AS (
+    INSERT INTO "Incident" ("fingerprint","kind","title","sourceId","firstSeen","lastSeen","count")
+    SELECT g.fp, g.kind, g.title, $1, g.first, g.last, g.n
+    FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::int[]) AS g(fp, kind, title, first, last, n)
+    ON CONFLICT ("fingerprint") DO UPDATE SET
+      "count" = "Incident"."count" + EXCLUDED."count",
+      "firstSeen" = LEAST("Incident"."firstSeen", EXCLUDED."firstSeen"),
+      "lastSeen" = GREATEST("Incident"."lastSeen", EXCLUDED."lastSeen"),
+      "regression" = "Incident"."regression" OR "Incident"."status" = 'resolved',
+      "status" = CASE WHEN "Incident"."status" = 'resolved' THEN 'open' ELSE "Incident"."status" END
+    RETURNING id, "fingerprint"),
+  minutes AS (
+    INSERT INTO "IncidentMinute" ("incidentId","minute","count")
+    SELECT up.id, m.minute, m.n
+    FROM unnest($8::text[], $9::timestamptz[], $10::int[]) AS m(fp, minute, n) JOIN up ON up."fingerprint" = m.fp
+    ON CONFLICT ("incidentId","minute") DO UPDATE SET "count" = "IncidentMinute"."count" + EXCLUDED."count")
+  SELECT id, "fingerprint" FROM up`;
+
+export const UPSERT_ENTITIES = `
+  INSERT INTO "Entity" ("type","value","firstSeen","lastSeen")
+  SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[])
+  ON CONFLICT ("type","value") DO UPDATE SET
+    "firstSeen" = LEAST("Entity"."firstSeen", EXCLUDED."firstSeen"),
+    "lastSeen" = GREATEST("Entity"."lastSeen", EXCLUDED."lastSeen")
+  RETURNING id, "type", "value"`;
+
+type Span = { kind: string; title: string; first: number; last: number; n: number };
+
+/** New events that open an incident, grouped by fingerprint and by (fingerprint, minute). */
+export function incidentRowsOf(fresh: NormalizedEvent[]) {
+  const byFp = new Map<string, Span>();
+  const byMinute = new Map<string, Map<number, number>>();
+  for (const e of fresh) {
+    if (!opensIncident(e)) continue;
+    const t = e.occurredAt.getTime();
+    const g = byFp.get(e.fingerprint);
+    if (!g) byFp.set(e.fingerprint, { kind: e.kind, title: e.title, first: t, last: t, n: 1 });
+    else {
+      g.n++;
+      if (t < g.first) g.first = t;
+      if (t > g.last) g.last = t;
+    }
+    let mins = byMinute.get(e.fingerprint);
+    if (!mins) byMinute.set(e.fingerprint, (mins = new Map()));
+    const minute = Math.floor(t / 60_000) * 60_000;
+    mins.set(minute, (mins.get(minute) ?? 0) + 1);
+  }
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const spans = [...byFp];
+  const minuteRows = [...byMinute].flatMap(([fp, m]) => [...m].map(([minute, n]) => ({ fp, minute, n })));
+  return {
+    fps: spans.map(([fp]) => fp),
+    kinds: spans.map(([, g]) => g.kind),
+    titles: spans.map(([, g]) => pgText(g.title)),
+    firsts: spans.map(([, g]) => iso(g.first)),
+    lasts: spans.map(([, g]) => iso(g.last)),
+    counts: spans.map(([, g]) => g.n),
+    minuteFps: minuteRows.map((r) => r.fp),
+    minutes: minuteRows.map((r) => iso(r.minute)),
+    minuteCounts: minuteRows.map((r) => r.n),
+  };
+}
+
+const entityKey = (type: string, value: string) => `${type}\u0000${value}`;
+
+/** Distinct entities of the new events with their first/last seen, and their links to event ids. */
+export function entityRowsOf(fresh: NormalizedEvent[], ids: string[]) {
+  const spans = new Map<string, { type: string; value: string; first: number; last: number }>();
+  for (const e of fresh) {
+    if (e.entities.length === 0) continue;
+    const t = e.occurredAt.getTime();
+    for (const en of e.entities) {
+      // Keyed by the stored text, so the ids the upsert returns are found again.
+      const type = pgText(en.type);
+      const value = pgText(en.value);
+      const k = entityKey(type, value);
+      const s = spans.get(k);
+      if (!s) spans.set(k, { type, value, first: t, last: t });
+      else {
+        if (t < s.first) s.first = t;
+        if (t > s.last) s.last = t;
+      }
+    }
+  }
+  const rows = [...spans.values()];
+  return {
+    types: rows.map((r) => r.type),
+    values: rows.map((r) => r.value),
+    firsts: rows.map((r) => new Date(r.first).toISOString()),
+    lasts: rows.map((r) => new Date(r.last).toISOString()),
+    /** One link per (event, entity); the first role named wins. */
+    *links(entityIdOf: Map<string, number>): Generator<string> {
+      for (let i = 0; i < fresh.length; i++) {
+        const e = fresh[i];
+        if (e.entities.length === 0) continue;
+        const seen: number[] = [];
+        for (const en of e.entities) {
+          const id = entityIdOf.get(entityKey(pgText(en.type), pgText(en.value)));
+          if (id === undefined) throw new Error(`entity ${en.type}=${en.value} was not stored`);
+          if (seen.includes(id)) continue;
+          seen.push(id);
+          yield `${ids[i]}\t${id}\t${en.role ? copyText(en.role) : "\\N"}\n`;
+        }
+      }
+    },
+  };
+}
