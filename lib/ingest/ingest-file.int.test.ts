@@ -34,11 +34,12 @@ describe.each(servers)("thin slice on $name: a real unique violation becomes an 
     expect(event.incident?.title).toBe(`Duplicate key on ${table}_session_uuid_key`);
     const countBefore = event.incident!.count;
 
-    const events = await prisma.event.count();
     const second = await ingestPgLogFile(prisma, server.name, file, opts);
-    expect(second.inserted).toBe(0);
-    expect(second.duplicates).toBe(second.events + second.unparsed);
-    expect(await prisma.event.count()).toBe(events);
+    // A live server log may have grown in between (a checkpoint line, another client): everything
+    // read the first time is recognised, only lines written since are new.
+    expect(second.duplicates).toBeGreaterThanOrEqual(first.events + first.unparsed);
+    expect(second.inserted).toBe(second.events + second.unparsed - second.duplicates);
+    expect(await prisma.event.count({ where: { raw: { contains: uuid } } })).toBe(1);
     expect((await prisma.incident.findUniqueOrThrow({ where: { id: event.incidentId! } })).count).toBe(countBefore);
 
     const again = await provokeUniqueViolation(server.url, table);
