@@ -7,7 +7,9 @@ import { timelineEvents, timelineLocks, type Window } from "./timeline-parts";
 import { failedWriteIdsFor, timelineActions, timelineFailedWrites, timelineReplays } from "./timeline-writes";
 import { KIND_RANK, type DensityBucket, type EntityTimeline, type TimelineItem } from "./timeline-types";
 
-export const DENSITY_CAP = 5_000;
+export const DENSITY_CAP = 2_000;
+/** Status changes are looked up for the incidents of the entity's latest events. */
+const ACTION_INCIDENT_SAMPLE = 200;
 const DENSITY_BUCKETS = 60;
 
 const sortKey = (i: TimelineItem) => [Date.parse(i.at), KIND_RANK[i.kind], BigInt(i.id)] as const;
@@ -38,24 +40,28 @@ export async function getEntityTimeline(
     to: q.to ? new Date(q.to) : undefined,
     before: c ? { at: new Date(iso), rank: Number(rank), id: BigInt(c.id) } : undefined,
   };
-  const [entity, keys, writeIds] = await Promise.all([
-    prisma.entity.findUnique({ where: { type_value: { type, value: key } } }),
-    advisoryKeysFor(prisma, type, key, mapping),
-    want.has("failed_write") || want.has("replay") || want.has("action") ? failedWriteIdsFor(prisma, type, key) : Promise.resolve([]),
-  ]);
-  const objectKeys = want.has("lock") ? await objectKeysFor(prisma, keys) : [];
-  const incidentIds = entity && want.has("action")
-    ? (await prisma.$queryRaw<{ id: number }[]>`
-        SELECT DISTINCT e."incidentId" AS id FROM (SELECT "eventId" FROM "EventEntity" WHERE "entityId" = ${entity.id} ORDER BY "eventId" DESC LIMIT 1000) x
-        JOIN "Event" e ON e.id = x."eventId" WHERE e."incidentId" IS NOT NULL`).map((r) => r.id)
-    : [];
-  const parts = await Promise.all([
-    entity && want.has("event") ? timelineEvents(prisma, entity.id, w) : [],
-    want.has("lock") ? timelineLocks(prisma, objectKeys, w) : [],
-    want.has("failed_write") ? timelineFailedWrites(prisma, writeIds, w) : [],
-    want.has("replay") ? timelineReplays(prisma, writeIds, w) : [],
-    want.has("action") ? timelineActions(prisma, { failedWriteIds: writeIds, keys, incidentIds }, w) : [],
-  ]);
+  // Each part starts as soon as what it needs is known: one request costs about two round trips.
+  const entityP = prisma.entity.findUnique({ where: { type_value: { type, value: key } } });
+  const keysP = advisoryKeysFor(prisma, type, key, mapping);
+  const writeIdsP = want.has("failed_write") || want.has("replay") || want.has("action") ? failedWriteIdsFor(prisma, type, key) : Promise.resolve([]);
+  const incidentIdsP = entityP.then(async (entity) =>
+    entity && want.has("action")
+      ? (await prisma.$queryRaw<{ id: number }[]>`
+          SELECT DISTINCT e."incidentId" AS id FROM (SELECT "eventId" FROM "EventEntity" WHERE "entityId" = ${entity.id} ORDER BY "eventId" DESC LIMIT ${ACTION_INCIDENT_SAMPLE}) x
+          JOIN "Event" e ON e.id = x."eventId" WHERE e."incidentId" IS NOT NULL`).map((r) => r.id)
+      : [],
+  );
+  const densityP = c ? Promise.resolve(null) : entityP.then((entity) => densityTimes(prisma, entity?.id ?? null));
+  // One Promise.all over everything, so no branch can reject unobserved.
+  const [parts, entity, keys, times] = await Promise.all([Promise.all([
+    entityP.then((entity) => (entity && want.has("event") ? timelineEvents(prisma, entity.id, w) : [])),
+    want.has("lock") ? keysP.then((keys) => objectKeysFor(prisma, keys)).then((ok) => timelineLocks(prisma, ok, w)) : [],
+    want.has("failed_write") ? writeIdsP.then((ids) => timelineFailedWrites(prisma, ids, w)) : [],
+    want.has("replay") ? writeIdsP.then((ids) => timelineReplays(prisma, ids, w)) : [],
+    want.has("action")
+      ? Promise.all([writeIdsP, keysP, incidentIdsP]).then(([failedWriteIds, keys, incidentIds]) => timelineActions(prisma, { failedWriteIds, keys, incidentIds }, w))
+      : [],
+  ]), entityP, keysP, densityP]);
   const merged = parts.flat().sort(newestFirst);
   const items = merged.slice(0, q.limit);
   const last = items[items.length - 1];
@@ -67,18 +73,22 @@ export async function getEntityTimeline(
     advisoryKeys: keys.map((k) => ({ label: k.label, via: k.via })),
     items,
     nextCursor: more && last ? encodeCursor(`${last.at}|${KIND_RANK[last.kind]}`, last.id) : null,
-    density: c ? null : await density(prisma, entity?.id ?? null, merged, w),
+    density: times ? density(times, merged, w) : null,
   };
 }
 
-/** Event counts over the entity's latest DENSITY_CAP events (by id: Entity's link index), plus the other kinds on this page. */
-async function density(prisma: PrismaClient, entityId: number | null, others: TimelineItem[], w: Window): Promise<EntityTimeline["density"]> {
-  const times = entityId
-    ? (await prisma.$queryRaw<{ t: number }[]>`
-        SELECT (extract(epoch FROM e."occurredAt") * 1000)::float8 AS t
-        FROM (SELECT "eventId" FROM "EventEntity" WHERE "entityId" = ${entityId} ORDER BY "eventId" DESC LIMIT ${DENSITY_CAP}) x
-        JOIN "Event" e ON e.id = x."eventId"`).map((r) => r.t)
-    : [];
+/** Times of the entity's latest DENSITY_CAP events (newest by id: the link index's order). */
+async function densityTimes(prisma: PrismaClient, entityId: number | null): Promise<number[]> {
+  if (entityId === null) return [];
+  const rows = await prisma.$queryRaw<{ t: number }[]>`
+    SELECT (extract(epoch FROM e."occurredAt") * 1000)::float8 AS t
+    FROM (SELECT "eventId" FROM "EventEntity" WHERE "entityId" = ${entityId} ORDER BY "eventId" DESC LIMIT ${DENSITY_CAP}) x
+    JOIN "Event" e ON e.id = x."eventId"`;
+  return rows.map((r) => r.t);
+}
+
+/** Counts per bucket: the sampled event times, plus the other kinds on this page. */
+function density(times: number[], others: TimelineItem[], w: Window): EntityTimeline["density"] {
   const otherTimes = others.filter((i) => i.kind !== "event").map((i) => Date.parse(i.at));
   const all = [...times, ...otherTimes];
   if (all.length === 0) return { bucketMs: 60_000, buckets: [], capped: false };

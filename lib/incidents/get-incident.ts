@@ -8,7 +8,7 @@ import { toSummary, type IncidentSummary } from "./list-incidents";
 
 const HISTOGRAM_BUCKETS = 60;
 /** "Most affected" entities are counted over the incident's latest events, so a huge incident stays fast. */
-export const ENTITY_SAMPLE = 5_000;
+export const ENTITY_SAMPLE = 1_000;
 
 export type IncidentDetail = {
   incident: Omit<IncidentSummary, "spark"> & { fingerprint: string };
@@ -37,14 +37,13 @@ export async function getIncident(prisma: PrismaClient, id: number, range: Detai
   const bucketMs = Math.max(60_000, Math.ceil((to.getTime() - from.getTime()) / HISTOGRAM_BUCKETS / 60_000) * 60_000);
   const start = Math.floor(from.getTime() / bucketMs) * bucketMs;
 
-  const [minutes, spikeRow, entities] = await Promise.all([
-    prisma.$queryRaw<{ b: number; n: number }[]>`
-      SELECT floor((extract(epoch FROM minute) * 1000 - ${start}) / ${bucketMs})::int AS b, sum(count)::int AS n
+  // One pass over IncidentMinute gives the histogram and, per bucket, its busiest minute (the spike).
+  const [minutes, entities] = await Promise.all([
+    prisma.$queryRaw<{ b: number; n: number; peak: number; peakAt: Date }[]>`
+      SELECT floor((extract(epoch FROM minute) * 1000 - ${start}) / ${bucketMs})::int AS b, sum(count)::int AS n,
+             max(count)::int AS peak, (array_agg(minute ORDER BY count DESC, minute DESC))[1] AS "peakAt"
       FROM "IncidentMinute" WHERE "incidentId" = ${id} AND minute >= ${new Date(start)} AND minute <= ${to}
       GROUP BY 1 ORDER BY 1`,
-    prisma.$queryRaw<{ minute: Date; count: number }[]>`
-      SELECT minute, count FROM "IncidentMinute" WHERE "incidentId" = ${id} AND minute >= ${new Date(start)} AND minute <= ${to}
-      ORDER BY count DESC, minute DESC LIMIT 1`,
     prisma.$queryRaw<{ type: string; value: string; events: number }[]>`
       SELECT en.type, en.value, count(*)::int AS events
       FROM (SELECT id FROM "Event" WHERE "incidentId" = ${id} ORDER BY "occurredAt" DESC LIMIT ${ENTITY_SAMPLE}) e
@@ -54,10 +53,11 @@ export async function getIncident(prisma: PrismaClient, id: number, range: Detai
   const n = Math.floor((to.getTime() - start) / bucketMs) + 1;
   const points = Array.from({ length: n }, (_, i) => ({ t: start + i * bucketMs, count: 0 }));
   for (const m of minutes) if (points[m.b]) points[m.b].count += m.n;
+  const busiest = minutes.reduce<(typeof minutes)[number] | null>((best, m) => (!best || m.peak > best.peak || (m.peak === best.peak && m.peakAt > best.peakAt) ? m : best), null);
 
   // Stuck-lock incidents have no per-minute counts: their spike is when they were last seen.
-  const spikeAt = spikeRow[0]?.minute ?? (row.kind === "advisory_lock_stuck" ? row.lastSeen : null);
-  const spike = spikeAt ? { at: spikeAt.toISOString(), count: spikeRow[0]?.count ?? row.count } : null;
+  const spikeAt = busiest?.peakAt ?? (row.kind === "advisory_lock_stuck" ? row.lastSeen : null);
+  const spike = spikeAt ? { at: spikeAt.toISOString(), count: busiest?.peak ?? row.count } : null;
 
   const [context, failedWrites] = await Promise.all([spike ? getSpikeContext(prisma, new Date(spike.at)) : null, relatedFailedWrites(prisma, entities, row.firstSeen, row.lastSeen)]);
   const { fingerprint, ...summary } = row;
