@@ -11,9 +11,10 @@ import { ingestBench } from "./bench/ingest-bench";
 import { locksBench } from "./bench/locks-bench";
 import { replayBench } from "./bench/replay-bench";
 import { storeBench } from "./bench/store-bench";
+import { triageBench } from "./bench/triage-bench";
 import type { Bench, Figure } from "./bench/types";
 
-const BENCHES: Bench[] = [storeBench, ingestBench, capacityBench, replayBench, locksBench];
+const BENCHES: Bench[] = [storeBench, ingestBench, capacityBench, replayBench, locksBench, triageBench];
 
 const only = process.argv.slice(2);
 const tmpDir = await mkdtemp(path.join(tmpdir(), "lockboard-bench-"));

@@ -4,6 +4,7 @@ import { useFailedWrite, useReplayOne } from "@/components/data/failed-writes-qu
 import { useCan } from "@/components/auth/actor-context";
 import { LoadingPanel } from "@/components/ui/loading-panel";
 import { StatusBadge, statusLabel } from "./status-badge";
+import { KeyChips } from "@/components/entities/entity-chip";
 
 const btn = "rounded border border-slate-300 px-2.5 py-1 text-sm hover:bg-slate-100 disabled:opacity-50 dark:border-slate-700 dark:hover:bg-slate-800";
 const pre = "max-h-64 overflow-auto rounded bg-slate-100 p-2 font-mono text-xs dark:bg-slate-950";
@@ -20,7 +21,7 @@ export function FailedWriteDetailPanel({ id, closeHref }: { id: number; closeHre
             <div className="flex flex-wrap items-center gap-3">
               <h2 className="font-semibold">Failed write #{w.id}</h2>
               <StatusBadge status={w.status} />
-              <span className="font-mono text-xs">{w.operation} {w.namespace} {JSON.stringify(w.key)}</span>
+              <span className="font-mono text-xs">{w.operation} {w.namespace}</span> <KeyChips value={w.key} />
               <span className="text-slate-500">on {w.source.name}{w.source.demo ? " (demo server)" : ""}</span>
               {canReplay && (
                 <button className={btn} disabled={replay.isPending || w.status === "applied" || w.status === "already_present"} onClick={() => replay.mutate({ id: w.id })}>

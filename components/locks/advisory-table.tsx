@@ -4,6 +4,7 @@ import { useCan } from "@/components/auth/actor-context";
 import type { LockSnapshot } from "@/components/data/locks-query";
 import type { ActionTarget } from "./action-dialog";
 import { formatMs } from "./format";
+import { EntityChip } from "@/components/entities/entity-chip";
 
 const MAX_ROWS = 200;
 
@@ -41,7 +42,7 @@ export function AdvisoryTable({ snap, onRelease }: { snap: LockSnapshot; onRelea
                   className={`border-t border-slate-100 align-top dark:border-slate-800 ${g.stuck ? "bg-red-50 dark:bg-red-950/40" : ""}`}
                 >
                   <td className="px-3 py-2">
-                    <span className="font-mono">{g.key.label}</span>
+                    <EntityChip type="advisory_lock" value={g.key.form === "bigint" ? g.key.key : `${g.key.key1},${g.key.key2}`} />
                     <span className="ml-1 text-xs text-slate-500">{g.key.form === "bigint" ? "bigint" : "int4, int4"}{g.database ? ` · ${g.database}` : ""}</span>
                     {g.stuck && (
                       <span className="ml-2 rounded bg-red-600 px-1.5 py-0.5 text-xs font-semibold text-white" title={g.stuck.reason}>

@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { useLockSources } from "@/components/data/locks-query";
 import { LoadingPanel } from "@/components/ui/loading-panel";
@@ -9,9 +10,10 @@ import { SnapshotPanel } from "./snapshot-panel";
 
 export function LocksView() {
   const sources = useLockSources();
-  const [picked, setPicked] = useState<string | null>(null);
+  // Links from an incident's spike name the source: /locks?source=…&at=…
+  const [picked, setPicked] = useState<string | null>(useSearchParams().get("source"));
   const items = sources.data ?? [];
-  const current = picked ?? items[0]?.name ?? null;
+  const current = (picked && items.some((s) => s.name === picked) ? picked : null) ?? items[0]?.name ?? null;
   return (
     <LoadingPanel
       isLoading={sources.isLoading}

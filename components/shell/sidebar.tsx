@@ -6,6 +6,7 @@ import { usePathname } from "next/navigation";
 const NAV = [
   { href: "/", label: "Overview" },
   { href: "/incidents", label: "Incidents" },
+  { href: "/entities", label: "Entities" },
   { href: "/locks", label: "Locks" },
   { href: "/capacity", label: "Capacity" },
   { href: "/failed-writes", label: "Failed writes" },

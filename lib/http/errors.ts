@@ -12,7 +12,9 @@ export function parseSearchParams<T extends z.ZodType>(schema: T, params: URLSea
   const parsed = schema.safeParse(Object.fromEntries(params));
   if (parsed.success) return { ok: true as const, data: parsed.data as z.infer<T> };
   const first = parsed.error.issues[0];
-  const name = first?.path.join(".") || "query";
+  // An unknown parameter (strict schemas) is named too, not reported as "query".
+  const unknown = first?.code === "unrecognized_keys" ? first.keys[0] : undefined;
+  const name = unknown ?? (first?.path.join(".") || "query");
   return {
     ok: false as const,
     response: apiError(400, "bad_request", `invalid query parameter "${name}": ${first?.message}`, parsed.error.issues),

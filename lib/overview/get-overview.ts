@@ -1,0 +1,106 @@
+import "server-only";
+import { z } from "zod";
+import { CAPACITY_KINDS } from "../capacity/read-source-capacity";
+import { levelOf, thresholdsFor, type Level, type Thresholds } from "../capacity/thresholds";
+import { queryIncidents, sparklines, toSummary, type IncidentSummary } from "../incidents/list-incidents";
+import { ADVISORY_LOCK_STUCK } from "../postgres/stuck-incident";
+import { SUMMARY_LOCK_TYPE } from "../postgres/write-lock-samples";
+import { listSources } from "../sources/source-registry";
+import type { PrismaClient } from "../store/generated/client";
+
+export const OVERVIEW_RANGES = { "1h": 3_600_000, "6h": 6 * 3_600_000, "24h": 24 * 3_600_000 } as const;
+export const OverviewQuerySchema = z.object({ range: z.enum(["1h", "6h", "24h"]).default("6h") }).strict();
+export type OverviewQuery = z.infer<typeof OverviewQuerySchema>;
+
+const KIND_BUCKETS = 48;
+/** A sample older than this is not "current". */
+const CURRENT_MS = 2 * 60_000;
+
+export type LockNow = {
+  source: string;
+  sampledAt: string | null;
+  waiters: number;
+  longestWaitMs: number | null;
+  stuck: number;
+  waiting: { pid: number; waitMs: number | null; lock: string; blockedBy: number[] }[];
+};
+export type GaugeNow = { source: string; kind: string; healthStatus: string; metric: string; value: number; limit: number | null; level: Level; thresholds: Thresholds; sampledAt: string };
+
+export type Overview = {
+  asOf: string;
+  range: { from: string; to: string; bucketMs: number };
+  kinds: string[];
+  perKind: ({ t: number } & Record<string, number>)[];
+  topOpen: IncidentSummary[];
+  locks: LockNow[];
+  stuckLocks: { id: number; title: string; source: string | null; lastSeen: string; status: string }[];
+  gauges: GaugeNow[];
+  downSources: { name: string; kind: string; error: string | null; downSince: string | null }[];
+};
+
+export async function getOverview(prisma: PrismaClient, q: OverviewQuery, now = new Date()): Promise<Overview> {
+  const span = OVERVIEW_RANGES[q.range];
+  const bucketMs = span / KIND_BUCKETS;
+  const start = Math.floor((now.getTime() - span) / bucketMs) * bucketMs + bucketMs;
+  const sources = await listSources(prisma);
+  const pgIds = sources.filter((s) => s.kind === "postgres").map((s) => s.id);
+  const capIds = sources.filter((s) => (CAPACITY_KINDS as readonly string[]).includes(s.kind)).map((s) => s.id);
+  const recent = new Date(now.getTime() - CURRENT_MS);
+
+  const [perKindRows, top, summaries, waits, stuck, capacity] = await Promise.all([
+    prisma.$queryRaw<{ b: number; kind: string; n: number }[]>`
+      SELECT floor((extract(epoch FROM m.minute) * 1000 - ${start}) / ${bucketMs})::int AS b, i.kind, sum(m.count)::int AS n
+      FROM "IncidentMinute" m JOIN "Incident" i ON i.id = m."incidentId"
+      WHERE m.minute >= ${new Date(start)} GROUP BY 1, 2`,
+    queryIncidents(prisma, { status: "open", sort: "rate", limit: 8 }, now),
+    prisma.$queryRaw<{ sourceId: number; sampledAt: Date; waitMs: number | null; data: Record<string, number> }[]>`
+      SELECT DISTINCT ON ("sourceId") "sourceId", "sampledAt", "waitMs", data FROM "LockSample"
+      WHERE "sourceId" = ANY(${pgIds}::int[]) AND "lockType" = ${SUMMARY_LOCK_TYPE} AND "sampledAt" >= ${recent}
+      ORDER BY "sourceId", "sampledAt" DESC`,
+    prisma.$queryRaw<{ sourceId: number; sampledAt: Date; pid: number; waitMs: number | null; label: string; blockingPids: number[] }[]>`
+      SELECT l."sourceId", l."sampledAt", l.pid, l."waitMs", coalesce(l.data->>'key', l.data->>'label', l."objectKey", l."lockType") AS label, l."blockingPids"
+      FROM "LockSample" l
+      JOIN (SELECT "sourceId", max("sampledAt") AS at FROM "LockSample"
+            WHERE "sourceId" = ANY(${pgIds}::int[]) AND "lockType" = ${SUMMARY_LOCK_TYPE} AND "sampledAt" >= ${recent} GROUP BY 1) last
+        ON last."sourceId" = l."sourceId" AND l."sampledAt" = last.at
+      WHERE NOT l.granted AND l."lockType" <> ${SUMMARY_LOCK_TYPE}
+      ORDER BY l."waitMs" DESC NULLS LAST LIMIT 50`,
+    prisma.$queryRaw<{ id: number; title: string; source: string | null; lastSeen: Date; status: string }[]>`
+      SELECT i.id, i.title, s.name AS source, i."lastSeen", i.status FROM "Incident" i LEFT JOIN "Source" s ON s.id = i."sourceId"
+      WHERE i.kind = ${ADVISORY_LOCK_STUCK} AND i.status IN ('open', 'acknowledged') AND i."lastSeen" >= ${recent}
+      ORDER BY i."lastSeen" DESC LIMIT 20`,
+    prisma.$queryRaw<{ sourceId: number; metric: string; value: number; limit: number | null; sampledAt: Date }[]>`
+      SELECT DISTINCT ON ("sourceId", metric) "sourceId", metric, value, "limit", "sampledAt" FROM "CapacitySample"
+      WHERE "sourceId" = ANY(${capIds}::int[]) AND "sampledAt" >= ${new Date(now.getTime() - 10 * 60_000)}
+      ORDER BY "sourceId", metric, "sampledAt" DESC`,
+  ]);
+
+  const kinds = [...new Set(perKindRows.map((r) => r.kind))].sort();
+  const perKind = Array.from({ length: KIND_BUCKETS }, (_, i) => ({ t: start + i * bucketMs, ...Object.fromEntries(kinds.map((k) => [k, 0])) }) as { t: number } & Record<string, number>);
+  for (const r of perKindRows) if (perKind[r.b]) perKind[r.b][r.kind] += r.n;
+
+  const byId = new Map(sources.map((s) => [s.id, s]));
+  const sparks = await sparklines(prisma, top.map((t) => t.id), now);
+  return {
+    asOf: now.toISOString(),
+    range: { from: new Date(start).toISOString(), to: now.toISOString(), bucketMs },
+    kinds,
+    perKind,
+    topOpen: top.map((r) => ({ ...toSummary(r), spark: sparks.get(r.id) ?? [] })),
+    locks: summaries.map((s) => ({
+      source: byId.get(s.sourceId)?.name ?? String(s.sourceId),
+      sampledAt: s.sampledAt.toISOString(),
+      waiters: Number(s.data.waiters ?? 0),
+      longestWaitMs: s.waitMs,
+      stuck: Number(s.data.stuck ?? 0),
+      waiting: waits.filter((w) => w.sourceId === s.sourceId).map((w) => ({ pid: w.pid, waitMs: w.waitMs, lock: w.label, blockedBy: w.blockingPids })),
+    })),
+    stuckLocks: stuck.map((s) => ({ ...s, lastSeen: s.lastSeen.toISOString() })),
+    gauges: capacity.map((c) => {
+      const s = byId.get(c.sourceId)!;
+      const thresholds = thresholdsFor(s.config);
+      return { source: s.name, kind: s.kind, healthStatus: s.healthStatus, metric: c.metric, value: c.value, limit: c.limit, level: levelOf(c.value, c.limit, thresholds), thresholds, sampledAt: c.sampledAt.toISOString() };
+    }),
+    downSources: sources.filter((s) => s.healthStatus === "down").map((s) => ({ name: s.name, kind: s.kind, error: s.healthError, downSince: s.downSince })),
+  };
+}
