@@ -58,3 +58,21 @@ test("message-retry-duplicate: the failed save is replayed and MongoDB holds exa
     await mongo.close();
   }
 });
+
+test("session-race: its incident's entity timeline shows the racing inserts of one visitor", async ({ page }) => {
+  await page.goto("/incidents?kind=duplicate_key&q=session_session_uuid_key");
+  const row = page.getByTestId("incident-row").filter({ hasText: "Duplicate key on session_session_uuid_key" }).filter({ hasText: "demo-pg" });
+  await expect(row.first()).toBeVisible({ timeout: 30_000 });
+  await row.first().getByRole("link", { name: "Duplicate key on session_session_uuid_key" }).click();
+  await expect(page.getByTestId("incident-title")).toHaveText("Duplicate key on session_session_uuid_key");
+
+  const chip = page.getByTestId("entity-chip").filter({ hasText: "session_uuid" }).first();
+  const uuid = (await chip.locator("span").nth(1).textContent())!.trim();
+  await chip.click();
+  await expect(page).toHaveURL(new RegExp(`/entities/session_uuid/${uuid}`));
+  const items = page.getByTestId("timeline-item");
+  // Several page views of the same new visitor lost the race: one duplicate-key event each.
+  await expect(items.first()).toBeVisible();
+  expect(await items.count()).toBeGreaterThanOrEqual(2);
+  await expect(items.filter({ has: page.getByTestId("source-badge").filter({ hasText: "demo-pg" }) }).first()).toBeVisible();
+});
