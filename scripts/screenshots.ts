@@ -10,7 +10,7 @@ const browser = await chromium.launch({
   executablePath: process.env.LOCKBOARD_CHROMIUM ?? "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
 });
-const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 if (process.env.LOCKBOARD_EMAIL && process.env.LOCKBOARD_PASSWORD) {
   await page.goto(`${base}/sign-in`);
   await page.getByLabel("E-mail").fill(process.env.LOCKBOARD_EMAIL);
@@ -20,7 +20,8 @@ if (process.env.LOCKBOARD_EMAIL && process.env.LOCKBOARD_PASSWORD) {
 }
 for (const p of pages) {
   await page.goto(base + p, { waitUntil: "networkidle" });
-  const name = p === "/" ? "overview" : p.slice(1).replace(/\//g, "-");
+  const pathname = p.split("?")[0]!;
+  const name = pathname === "/" ? "overview" : pathname.slice(1).replace(/\//g, "-");
   await page.screenshot({ path: `public/screenshots/${name}.png` });
   console.log(`public/screenshots/${name}.png`);
 }
