@@ -2,7 +2,7 @@ import "server-only";
 import { copyText } from "./copy-encode";
 import type { NormalizedEvent } from "./store-events";
 import { opensIncident } from "./store-events";
-import { pgText } from "./store-sql";
+import { INCIDENT_ON_CONFLICT, pgText } from "./store-sql";
 
 /**
  * The bulk writer's incident and entity upserts, fed with rows grouped here rather than from a
@@ -14,12 +14,7 @@ export const UPSERT_INCIDENTS = `
     INSERT INTO "Incident" ("fingerprint","kind","title","sourceId","firstSeen","lastSeen","count")
     SELECT g.fp, g.kind, g.title, $1, g.first, g.last, g.n
     FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::int[]) AS g(fp, kind, title, first, last, n)
-    ON CONFLICT ("fingerprint") DO UPDATE SET
-      "count" = "Incident"."count" + EXCLUDED."count",
-      "firstSeen" = LEAST("Incident"."firstSeen", EXCLUDED."firstSeen"),
-      "lastSeen" = GREATEST("Incident"."lastSeen", EXCLUDED."lastSeen"),
-      "regression" = "Incident"."regression" OR "Incident"."status" = 'resolved',
-      "status" = CASE WHEN "Incident"."status" = 'resolved' THEN 'open' ELSE "Incident"."status" END
+    ${INCIDENT_ON_CONFLICT}
     RETURNING id, "fingerprint"),
   minutes AS (
     INSERT INTO "IncidentMinute" ("incidentId","minute","count")

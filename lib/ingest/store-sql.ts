@@ -1,6 +1,17 @@
 import "server-only";
 
 /**
+ * How a batch's count lands on an existing incident: counts add up, first/last seen only widen,
+ * and a resolved incident that recurs reopens as a regression. Shared by both write paths.
+ */
+export const INCIDENT_ON_CONFLICT = `ON CONFLICT ("fingerprint") DO UPDATE SET
+  "count" = "Incident"."count" + EXCLUDED."count",
+  "firstSeen" = LEAST("Incident"."firstSeen", EXCLUDED."firstSeen"),
+  "lastSeen" = GREATEST("Incident"."lastSeen", EXCLUDED."lastSeen"),
+  "regression" = "Incident"."regression" OR "Incident"."status" = 'resolved',
+  "status" = CASE WHEN "Incident"."status" = 'resolved' THEN 'open' ELSE "Incident"."status" END`;
+
+/**
  * The write path shared by the bulk writer (COPY, pg) and storeEvents (unnest, Prisma): a batch is
  * staged in session temp tables, then moved into Event, Incident, IncidentMinute, Entity and
  * EventEntity by a few set-based statements, all in the caller's transaction.
@@ -46,12 +57,7 @@ export async function moveStaged(sql: SqlRunner, sourceId: number, staged: numbe
      up AS (
        INSERT INTO "Incident" ("fingerprint","kind","title","sourceId","firstSeen","lastSeen","count")
        SELECT fp, kind, title, $1, first, last, n FROM g
-       ON CONFLICT ("fingerprint") DO UPDATE SET
-         "count" = "Incident"."count" + EXCLUDED."count",
-         "firstSeen" = LEAST("Incident"."firstSeen", EXCLUDED."firstSeen"),
-         "lastSeen" = GREATEST("Incident"."lastSeen", EXCLUDED."lastSeen"),
-         "regression" = "Incident"."regression" OR "Incident"."status" = 'resolved',
-         "status" = CASE WHEN "Incident"."status" = 'resolved' THEN 'open' ELSE "Incident"."status" END
+       ${INCIDENT_ON_CONFLICT}
        RETURNING id, "fingerprint"),
      minutes AS (
        INSERT INTO "IncidentMinute" ("incidentId","minute","count")
