@@ -28,13 +28,7 @@ export class LineSplitter {
     if (this.heldLen !== 0 || this.dropped !== 0) {
       const nl = chunk.indexOf(10);
       if (nl === -1) return this.hold(chunk, 0, chunk.length);
-      this.hold(chunk, 0, nl);
-      const buf = Buffer.concat(this.held, this.heldLen);
-      const total = this.heldLen + this.dropped;
-      out.push(this.decode(buf, 0, buf.length, total, total + 1));
-      this.held = [];
-      this.heldLen = 0;
-      this.dropped = 0;
+      this.completeHeld(chunk, 0, nl, out);
       start = nl + 1;
     }
     const last = chunk.lastIndexOf(10);
@@ -43,17 +37,22 @@ export class LineSplitter {
       if (this.heldLen === 0 && this.dropped === 0) {
         out.push(this.decode(chunk, start, nl, nl - start, nl + 1 - start));
       } else {
-        this.hold(chunk, start, nl);
-        const buf = Buffer.concat(this.held, this.heldLen);
-        const total = this.heldLen + this.dropped;
-        out.push(this.decode(buf, 0, buf.length, total, total + 1));
-        this.held = [];
-        this.heldLen = 0;
-        this.dropped = 0;
+        this.completeHeld(chunk, start, nl, out);
       }
       start = nl + 1;
     }
     if (start < chunk.length) this.hold(chunk, start, chunk.length);
+  }
+
+  /** The line held from earlier chunks ends at `nl` in this one: emit it whole and start afresh. */
+  private completeHeld(chunk: Buffer, from: number, nl: number, out: LogLine[]): void {
+    this.hold(chunk, from, nl);
+    const buf = Buffer.concat(this.held, this.heldLen);
+    const total = this.heldLen + this.dropped;
+    out.push(this.decode(buf, 0, buf.length, total, total + 1));
+    this.held = [];
+    this.heldLen = 0;
+    this.dropped = 0;
   }
 
   /**
