@@ -1,4 +1,5 @@
 import "server-only";
+import type { BackendRow } from "./lock-snapshot-sql";
 
 /*
  * The statements behind a guarded cancel/terminate. Sources: PostgreSQL docs "Server Signaling
@@ -7,19 +8,10 @@ import "server-only";
  */
 
 /** The target backend as it is now: identity, what it holds, whom it blocks (the blast radius). */
-export type TargetBackendRow = {
-  pid: number;
-  /** null when the monitoring role may not see it (no pg_monitor). */
-  backend_start: string | null;
-  backend_type: string | null;
-  datname: string | null;
-  usename: string | null;
-  application_name: string | null;
-  client_addr: string | null;
-  state: string | null;
-  xact_age_ms: number | null;
-  state_age_ms: number | null;
-  query: string | null;
+export type TargetBackendRow = Pick<
+  BackendRow,
+  "pid" | "backend_start" | "backend_type" | "datname" | "usename" | "application_name" | "client_addr" | "state" | "xact_age_ms" | "state_age_ms" | "query"
+> & {
   is_self: boolean;
   same_start: boolean | null;
   holds_lock: boolean | null;
