@@ -1,5 +1,4 @@
 import "server-only";
-import { copyText } from "./copy-encode";
 import type { NormalizedEvent } from "./store-events";
 import { opensIncident } from "./store-events";
 import { INCIDENT_ON_CONFLICT, pgText } from "./store-sql";
@@ -70,8 +69,8 @@ export function incidentRowsOf(fresh: NormalizedEvent[]) {
 
 const entityKey = (type: string, value: string) => `${type}\u0000${value}`;
 
-/** Distinct entities of the new events with their first/last seen, and their links to event ids. */
-export function entityRowsOf(fresh: NormalizedEvent[], ids: string[]) {
+/** Distinct entities of the new events with their first/last seen, and their links to the events. */
+export function entityRowsOf(fresh: NormalizedEvent[]) {
   const spans = new Map<string, { type: string; value: string; first: number; last: number }>();
   for (const e of fresh) {
     if (e.entities.length === 0) continue;
@@ -95,8 +94,8 @@ export function entityRowsOf(fresh: NormalizedEvent[], ids: string[]) {
     values: rows.map((r) => r.value),
     firsts: rows.map((r) => new Date(r.first).toISOString()),
     lasts: rows.map((r) => new Date(r.last).toISOString()),
-    /** One link per (event, entity); the first role named wins. */
-    *links(entityIdOf: Map<string, number>): Generator<string> {
+    /** One link per (event, entity), with the event's index in `fresh`; the first role named wins. */
+    forEachLink(entityIdOf: Map<string, number>, link: (eventIndex: number, entityId: number, role: string | undefined) => void): void {
       for (let i = 0; i < fresh.length; i++) {
         const e = fresh[i];
         if (e.entities.length === 0) continue;
@@ -106,7 +105,7 @@ export function entityRowsOf(fresh: NormalizedEvent[], ids: string[]) {
           if (id === undefined) throw new Error(`entity ${en.type}=${en.value} was not stored`);
           if (seen.includes(id)) continue;
           seen.push(id);
-          yield `${ids[i]}\t${id}\t${en.role ? copyText(en.role) : "\\N"}\n`;
+          link(i, id, en.role || undefined);
         }
       }
     },

@@ -8,7 +8,7 @@ import { disconnectPrisma, getPrisma } from "../store/prisma";
 import { BulkEventWriter } from "./bulk-writer";
 import { ingestLogFile } from "./ingest-file";
 import { bulkStore } from "./ingest-pipeline";
-import type { NormalizedEvent } from "./store-events";
+import { type NormalizedEvent, storeEvents } from "./store-events";
 
 const run = Math.random().toString(36).slice(2, 8);
 const dir = await mkdtemp(path.join(tmpdir(), "lockboard-bulk-"));
@@ -113,6 +113,76 @@ describe("the bulk writer (COPY straight into Event)", () => {
       expect((await prisma.incident.findUniqueOrThrow({ where: { id: incident.id } })).count).toBe(2);
     } finally {
       await other.end();
+      await writer.close();
+    }
+  });
+
+  it("stores awkward text exactly as the Prisma path does: NUL, lone surrogates, tabs, backslashes, non-ASCII, bigints", async () => {
+    const prisma = getPrisma();
+    const awkward = ["tab\there", "back\\slash \\N", "new\nline\r\n", "nul\u0000byte", "lone \ud800 high", "lone \udc00 low", "ünïcødé ✓ 🦀", "x".repeat(70_000), ""];
+    const build = (sourceId: number): NormalizedEvent[] =>
+      awkward.map((text, i) => ({
+        eventKey: `${sourceId}:awkward-${run}:00000000000${i}`,
+        occurredAt: new Date(Date.UTC(1970 + i * 40, 0, 1, 0, 0, 0, 123)),
+        kind: i % 2 ? "unclassified" : "deadlock",
+        severity: i % 2 ? "info" : "error",
+        message: text,
+        title: i % 2 ? "" : `Deadlock ${text.slice(0, 20)}`,
+        fingerprint: i % 2 ? "" : `deadlock:awkward-${run}`,
+        raw: `raw ${text}`,
+        fields: { text, n: i, big: 9007199254740993n, nested: { text } },
+        entities: i % 2 ? [] : [{ type: "key", value: text.slice(0, 100), role: i === 0 ? "tab\trole" : undefined }],
+      }));
+    const [a, b] = await Promise.all([`awkward-prisma-${run}`, `awkward-copy-${run}`].map((name) => prisma.source.create({ data: { name, kind: "log" } })));
+    await storeEvents(prisma, a.id, build(a.id));
+    const writer = await BulkEventWriter.open();
+    try {
+      expect((await writer.write(b.id, build(b.id))).inserted).toBe(awkward.length);
+    } finally {
+      await writer.close();
+    }
+    const stored = async (sourceId: number) =>
+      (await prisma.event.findMany({ where: { sourceId }, orderBy: { eventKey: "asc" }, include: { entities: { include: { entity: true } } } })).map((e) => ({
+        at: e.occurredAt.toISOString(), kind: e.kind, message: e.message, raw: e.raw, fields: e.fields, opens: e.incidentId !== null,
+        entities: e.entities.map((l) => `${l.entity.type}=${l.entity.value}/${l.role}`),
+      }));
+    const viaCopy = await stored(b.id);
+    expect(viaCopy).toEqual(await stored(a.id));
+    expect(viaCopy[3].message).toBe("nul\ufffdbyte");
+    expect(viaCopy[4].message).toBe("lone \ufffd high");
+    expect(viaCopy[6].message).toBe("ünïcødé ✓ 🦀");
+    expect(viaCopy[7].raw.length).toBe(70_004);
+    expect(viaCopy[0].entities).toEqual(["key=tab\there/tab\trole"]);
+  });
+
+  it("refuses a batch for a source that does not exist, and a deleted source takes its events and their links", async () => {
+    const prisma = getPrisma();
+    const source = await prisma.source.create({ data: { name: `bulk-gone-${run}`, kind: "log" } });
+    const event = (sourceId: number, i: number): NormalizedEvent => ({
+      eventKey: `${sourceId}:gone-${run}:00000000000${i}`, occurredAt: new Date(), kind: "deadlock", severity: "error", message: "deadlock detected",
+      title: "Deadlock", fingerprint: `deadlock:gone-${run}`, raw: "x", fields: {}, entities: [{ type: "pid", value: `gone-${run}` }],
+    });
+    const writer = await BulkEventWriter.open();
+    try {
+      await writer.write(source.id, [event(source.id, 1)]);
+      const stored = await prisma.event.findFirstOrThrow({ where: { sourceId: source.id } });
+      const incidentId = stored.incidentId!;
+      await prisma.source.delete({ where: { id: source.id } });
+      expect(await prisma.event.count({ where: { sourceId: source.id } })).toBe(0);
+      expect(await prisma.eventEntity.count({ where: { eventId: stored.id } })).toBe(0);
+      await expect(writer.write(source.id, [event(source.id, 2)])).rejects.toThrow(/does not exist/);
+      expect(await prisma.event.count({ where: { sourceId: source.id } })).toBe(0);
+      // The incident outlives its source (sourceId set null), and deleting it unassigns its events.
+      const other = await prisma.source.create({ data: { name: `bulk-kept-${run}`, kind: "log" } });
+      await writer.write(other.id, [event(other.id, 3)]);
+      const kept = await prisma.event.findFirstOrThrow({ where: { sourceId: other.id } });
+      expect(kept.incidentId).toBe(incidentId);
+      await prisma.incident.delete({ where: { id: incidentId } });
+      expect((await prisma.event.findUniqueOrThrow({ where: { id: kept.id } })).incidentId).toBeNull();
+      const entity = await prisma.entity.findUniqueOrThrow({ where: { type_value: { type: "pid", value: `gone-${run}` } } });
+      await prisma.entity.delete({ where: { id: entity.id } });
+      expect(await prisma.eventEntity.count({ where: { eventId: kept.id } })).toBe(0);
+    } finally {
       await writer.close();
     }
   });

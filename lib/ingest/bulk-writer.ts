@@ -1,16 +1,31 @@
 import "server-only";
 import pg from "pg";
+import { type BinaryRows, copyBinary } from "./copy-binary";
 import { copyJson, copyRows, copyText, copyTime } from "./copy-encode";
 import type { NormalizedEvent } from "./store-events";
 import { opensIncident, uniqueByKey } from "./store-events";
 import { type Checkpoint, CREATE_STAGE, lockSourceForWrite, moveStaged, saveCheckpointIn, type SqlRunner, type StoreResult } from "./store-sql";
 import { entityRowsOf, incidentRowsOf, UPSERT_ENTITIES, UPSERT_INCIDENTS } from "./bulk-sql";
 
-function* eventRows(events: NormalizedEvent[], ids: string[], incidentIds: (number | undefined)[], sourceId: number): Generator<string> {
+const EVENT_COPY = `COPY "Event" ("id","eventKey","sourceId","occurredAt","kind","severity","message","fingerprint","raw","fields","incidentId") FROM STDIN`;
+
+function writeEventRows(out: BinaryRows, events: NormalizedEvent[], ids: Ids, incidentIds: (number | undefined)[], sourceId: number): void {
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     const inc = incidentIds[i];
-    yield `${ids[i]}\t${copyText(e.eventKey)}\t${sourceId}\t${copyTime(e.occurredAt)}\t${copyText(e.kind)}\t${copyText(e.severity)}\t${copyText(e.message)}\t${copyText(e.fingerprint)}\t${copyText(e.raw)}\t${copyJson(e.fields)}\t${inc === undefined ? "\\N" : inc}\n`;
+    out.row(11);
+    out.int8(ids.at(i));
+    out.text(e.eventKey);
+    out.int4(sourceId);
+    out.time(e.occurredAt);
+    out.text(e.kind);
+    out.text(e.severity);
+    out.text(e.message);
+    out.text(e.fingerprint);
+    out.text(e.raw);
+    out.json(e.fields);
+    if (inc === undefined) out.nul();
+    else out.int4(inc);
   }
 }
 
@@ -27,6 +42,9 @@ function* stageEntityRows(events: NormalizedEvent[]): Generator<string> {
 }
 
 const ASCII = /^[\x20-\x7e]*$/;
+
+/** The i-th new event's id. */
+type Ids = { at: (i: number) => number };
 
 /**
  * The fast path into the store for files. Under the source's writer lock, one batch is: which of
@@ -117,19 +135,42 @@ export class BulkEventWriter {
       for (const row of r.rows) incidentIdOf.set(row.fingerprint, row.id);
     }
     const incidentIds = fresh.map((e) => (opensIncident(e) ? incidentIdOf.get(e.fingerprint) : undefined));
-    // Ids taken in read order before the COPY, so entity links need no lookup of the new rows.
-    const seq = await c.query<{ id: string }>(`SELECT nextval($1::regclass)::text AS id FROM generate_series(1, $2::int)`, [this.idSequence, fresh.length]);
-    const ids = seq.rows.map((x) => x.id).sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
-    await copyRows(c, `COPY "Event" ("id","eventKey","sourceId","occurredAt","kind","severity","message","fingerprint","raw","fields","incidentId") FROM STDIN`, eventRows(fresh, ids, incidentIds, sourceId));
+    const ids = await this.takeIds(fresh.length);
+    await copyBinary(c, EVENT_COPY, (out) => writeEventRows(out, fresh, ids, incidentIds, sourceId));
 
-    const ent = entityRowsOf(fresh, ids);
+    const ent = entityRowsOf(fresh);
     if (ent.types.length > 0) {
       const r = await c.query<{ id: number; type: string; value: string }>(UPSERT_ENTITIES, [ent.types, ent.values, ent.firsts, ent.lasts]);
       const entityIdOf = new Map<string, number>();
       for (const row of r.rows) entityIdOf.set(`${row.type}\u0000${row.value}`, row.id);
-      await copyRows(c, `COPY "EventEntity" ("eventId","entityId","role") FROM STDIN`, ent.links(entityIdOf));
+      await copyBinary(c, `COPY "EventEntity" ("eventId","entityId","role") FROM STDIN`, (out) =>
+        ent.forEachLink(entityIdOf, (i, entityId, role) => {
+          out.row(3);
+          out.int8(ids.at(i));
+          out.int4(entityId);
+          if (role) out.text(role);
+          else out.nul();
+        }),
+      );
     }
     return { inserted: fresh.length, duplicates: batch.length - fresh.length, incidents: inc.fps.length };
+  }
+
+  /**
+   * Ids from Event's sequence, taken before the COPY so entity links need no lookup of the new
+   * rows. They come back as one range unless another session drew from the sequence meanwhile.
+   */
+  private async takeIds(n: number): Promise<Ids> {
+    const r = await this.client.query<{ lo: string; hi: string }>(
+      `SELECT min(v)::text AS lo, max(v)::text AS hi FROM (SELECT nextval($1::regclass) AS v FROM generate_series(1, $2::int)) s`,
+      [this.idSequence, n],
+    );
+    const lo = Number(r.rows[0].lo);
+    if (Number(r.rows[0].hi) - lo + 1 === n) return { at: (i) => lo + i };
+    // Interleaved with another writer: the exact list (rare). Never taken ids are only a gap.
+    const all = await this.client.query<{ v: string }>(`SELECT nextval($1::regclass)::text AS v FROM generate_series(1, $2::int)`, [this.idSequence, n]);
+    const list = all.rows.map((x) => Number(x.v)).sort((a, b) => a - b);
+    return { at: (i) => list[i] };
   }
 
   /** The shared path of storeEvents: stage tables, then set-based moves with ON CONFLICT. */

@@ -70,7 +70,9 @@ export async function followLogFile(prisma: PrismaClient, sourceName: string, fi
         opts.onProgress?.(sum(total, pipeline.summary));
         const now = await stat(file).catch(() => null);
         const head = now ? await fileIdentity(file, false).catch(() => null) : null;
-        if (now && (now.ino !== id.ino || now.dev !== id.dev)) {
+        // The head is read after the stat: a rotation between the two shows in the head's inode.
+        const latest = head ?? now;
+        if (latest && (latest.ino !== id.ino || latest.dev !== id.dev)) {
           // Rotated: the old handle is at its end; carry on with the file now at the path.
           next = await waitForIdentity(file, opts.signal, pollMs);
           opts.onNote?.(`${file} rotated: reading the new file from the start`);

@@ -36,6 +36,9 @@ export type StoreResult = { inserted: number; duplicates: number; incidents: num
 /** Takes the source's writer lock for the transaction (re-entrant) and relaxes its commit. */
 export async function lockSourceForWrite(sql: SqlRunner, sourceId: number): Promise<void> {
   await sql.exec(`SELECT pg_advisory_xact_lock(${WRITE_LOCK}, $1)`, [sourceId]);
+  // Event has no foreign key to Source (one check per batch instead of per row): the source must
+  // exist, and stay until commit (its delete trigger removes its events).
+  if ((await sql.exec(`SELECT 1 FROM "Source" WHERE id = $1 FOR KEY SHARE`, [sourceId])) === 0) throw new Error(`source ${sourceId} does not exist (deleted while ingesting?)`);
   // Crash-safe to relax: a lost tail is re-read from its saved offset and keyed identically.
   await sql.exec(`SET LOCAL synchronous_commit = off`);
   await sql.exec(`SET LOCAL work_mem = '64MB'`);

@@ -45,7 +45,7 @@ export function parseMessage(buf: Buffer): Request {
       const kind = buf[off++];
       if (kind === 0) {
         const size = buf.readInt32LE(off);
-        body = deserialize(buf.subarray(off, off + size));
+        body = deserialize(new Uint8Array(buf.buffer, buf.byteOffset + off, size));
         off += size;
       } else {
         // Kind 1: a document sequence (insert's `documents`, update's `updates`, …).
