@@ -4,7 +4,7 @@ import { type BinaryRows, copyBinary } from "./copy-binary";
 import { copyJson, copyRows, copyText, copyTime } from "./copy-encode";
 import type { NormalizedEvent } from "./store-events";
 import { opensIncident, uniqueByKey } from "./store-events";
-import { type Checkpoint, CREATE_STAGE, lockSourceForWrite, moveStaged, saveCheckpointIn, type SqlRunner, type StoreResult } from "./store-sql";
+import { type Checkpoint, checkpointStatement, CREATE_STAGE, lockSourceStatements, moveStaged, type SqlRunner, sourceMissing, type StoreResult } from "./store-sql";
 import { entityRowsOf, incidentRowsOf, UPSERT_ENTITIES, UPSERT_INCIDENTS } from "./bulk-sql";
 
 const EVENT_COPY = `COPY "Event" ("id","eventKey","sourceId","occurredAt","kind","severity","message","fingerprint","raw","fields","incidentId") FROM STDIN`;
@@ -41,7 +41,11 @@ function* stageEntityRows(events: NormalizedEvent[]): Generator<string> {
   }
 }
 
-const ASCII = /^[\x20-\x7e]*$/;
+/** Whether keys strictly increase (so they are distinct), in one pass and no set. */
+function strictlyAscending(events: NormalizedEvent[]): boolean {
+  for (let i = 1; i < events.length; i++) if (!(events[i - 1].eventKey < events[i].eventKey)) return false;
+  return true;
+}
 
 /** The i-th new event's id. */
 type Ids = { at: (i: number) => number };
@@ -56,7 +60,7 @@ type Ids = { at: (i: number) => number };
 export class BulkEventWriter {
   private constructor(
     private readonly client: pg.Client,
-    /** Byte order equals JS string order for ASCII keys, so a key range query is exact. */
+    /** The key column compares bytewise (C collation), as JS compares ASCII keys, so a key range query is exact. */
     private readonly byteOrder: boolean,
     private readonly idSequence: string,
   ) {}
@@ -76,17 +80,27 @@ export class BulkEventWriter {
   }
 
   async write(sourceId: number, events: NormalizedEvent[], checkpoint?: Checkpoint): Promise<StoreResult> {
-    const batch = uniqueByKey(events);
+    // A file's events come in read order with distinct keys; other batches may repeat a key.
+    const ascending = strictlyAscending(events);
+    const batch = ascending ? events : uniqueByKey(events);
     const c = this.client;
-    const sql: SqlRunner = { exec: async (text, params) => (await c.query(text, params)).rowCount ?? 0 };
-    await c.query("BEGIN");
+    // A file's keys share a prefix and differ in a zero-padded offset: the range holds only this
+    // batch's keys, and a first ingest answers with one index descent instead of a probe per event.
+    // (Should byte order and JS order disagree on a key, the COPY meets it and the staged path runs.)
+    const range = ascending && this.byteOrder && batch.length > 0 ? [batch[0].eventKey, batch[batch.length - 1].eventKey] : null;
+    // One round trip opens the transaction, takes the source's lock and finds the stored keys.
+    const lock = lockSourceStatements(sourceId);
+    const head = ["BEGIN", ...lock, "SAVEPOINT direct"];
+    if (range) head.push(`SELECT "eventKey" AS k FROM "Event" WHERE "eventKey" BETWEEN ${c.escapeLiteral(range[0])} AND ${c.escapeLiteral(range[1])}`);
     try {
-      await lockSourceForWrite(sql, sourceId);
+      const results = (await c.query(head.join(";\n"))) as unknown as pg.QueryResult<{ k: string }>[];
+      if (results[lock.length].rowCount === 0) throw sourceMissing(sourceId); // the lock's last statement finds the source row
+      const stored = range ? new Set(results[head.length - 1].rows.map((x) => x.k)) : await this.storedKeys(batch);
       let res: StoreResult;
+      const tail: string[] = [];
       try {
-        await c.query("SAVEPOINT direct");
-        res = await this.writeDirect(sourceId, batch);
-        await c.query("RELEASE SAVEPOINT direct");
+        res = await this.writeDirect(sourceId, batch, stored);
+        tail.push("RELEASE SAVEPOINT direct");
       } catch (err) {
         // A key stored by a writer that does not take the source lock: redo the batch through the
         // stage tables, whose INSERT … ON CONFLICT skips it.
@@ -94,8 +108,9 @@ export class BulkEventWriter {
         await c.query("ROLLBACK TO SAVEPOINT direct");
         res = await this.writeStaged(sourceId, batch);
       }
-      if (checkpoint) await saveCheckpointIn(sql, sourceId, checkpoint);
-      await c.query("COMMIT");
+      if (checkpoint) tail.push(checkpointStatement(sourceId, checkpoint, (x) => c.escapeLiteral(x)));
+      tail.push("COMMIT");
+      await c.query(tail.join(";\n"));
       return { ...res, duplicates: res.duplicates + events.length - batch.length };
     } catch (err) {
       await c.query("ROLLBACK").catch(() => {});
@@ -103,28 +118,15 @@ export class BulkEventWriter {
     }
   }
 
+  /** Which of a batch's keys are stored, one probe per key (keys out of order, or a collation that is not bytewise). */
   private async storedKeys(batch: NormalizedEvent[]): Promise<Set<string>> {
     if (batch.length === 0) return new Set();
-    let lo = batch[0].eventKey;
-    let hi = lo;
-    let ascii = this.byteOrder;
-    for (const e of batch) {
-      const k = e.eventKey;
-      if (k < lo) lo = k;
-      if (k > hi) hi = k;
-      if (ascii && !ASCII.test(k)) ascii = false;
-    }
-    // A file's keys share a prefix and differ in a zero-padded offset: the range holds only this
-    // batch's keys, and a first ingest answers with one index descent instead of a probe per event.
-    const r = ascii
-      ? await this.client.query<{ k: string }>(`SELECT "eventKey" AS k FROM "Event" WHERE "eventKey" BETWEEN $1 AND $2`, [lo, hi])
-      : await this.client.query<{ k: string }>(`SELECT "eventKey" AS k FROM "Event" WHERE "eventKey" = ANY($1::text[])`, [batch.map((e) => e.eventKey)]);
+    const r = await this.client.query<{ k: string }>(`SELECT "eventKey" AS k FROM "Event" WHERE "eventKey" = ANY($1::text[])`, [batch.map((e) => e.eventKey)]);
     return new Set(r.rows.map((x) => x.k));
   }
 
-  private async writeDirect(sourceId: number, batch: NormalizedEvent[]): Promise<StoreResult> {
+  private async writeDirect(sourceId: number, batch: NormalizedEvent[], stored: Set<string>): Promise<StoreResult> {
     const c = this.client;
-    const stored = await this.storedKeys(batch);
     const fresh = stored.size === 0 ? batch : batch.filter((e) => !stored.has(e.eventKey));
     if (fresh.length === 0) return { inserted: 0, duplicates: batch.length, incidents: 0 };
 

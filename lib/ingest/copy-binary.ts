@@ -1,5 +1,4 @@
 import "server-only";
-import { once } from "node:events";
 import { finished } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
@@ -22,10 +21,8 @@ const utf8Write = (b: Buffer, s: string, offset: number): number => (b as unknow
 export class BinaryRows {
   private buf: Buffer = Buffer.allocUnsafe(CHUNK);
   private off = 0;
-  /** Filled chunks waiting to be sent. */
-  readonly full: Buffer[] = [];
-
-  constructor() {
+  /** Takes each chunk as soon as it is full, so the server starts on a batch while the rest is encoded. */
+  constructor(private readonly send: (chunk: Buffer) => void) {
     SIGNATURE.copy(this.buf, 0);
     this.buf.writeInt32BE(0, 11); // flags
     this.buf.writeInt32BE(0, 15); // header extension length
@@ -35,7 +32,7 @@ export class BinaryRows {
   /** Room for `n` more bytes; a full chunk is set aside to be sent. */
   private room(n: number): void {
     if (this.off + n <= this.buf.length) return;
-    if (this.off > 0) this.full.push(this.buf.subarray(0, this.off));
+    if (this.off > 0) this.send(this.buf.subarray(0, this.off));
     this.buf = Buffer.allocUnsafe(Math.max(CHUNK, n));
     this.off = 0;
   }
@@ -106,26 +103,27 @@ export class BinaryRows {
     this.off += 5 + n;
   }
 
-  /** The trailer, and every chunk in order. */
-  end(): Buffer[] {
+  /** The trailer, and the last chunk sent. */
+  end(): void {
     this.room(2);
     this.buf.writeInt16BE(-1, this.off);
     this.off += 2;
-    this.full.push(this.buf.subarray(0, this.off));
-    return this.full.splice(0);
+    this.send(this.buf.subarray(0, this.off));
   }
 }
 
-/** Encodes a batch's rows (a few MB), then sends them into `COPY … FROM STDIN (FORMAT binary)`. */
+/**
+ * Sends a batch's rows into `COPY … FROM STDIN (FORMAT binary)`, each 1 MB chunk as it fills (the
+ * socket takes it at once). A batch is bounded (a few MB), so the chunks queued while the server
+ * is behind are too: no back-pressure wait inside a batch.
+ */
 export async function copyBinary(client: pg.Client, sql: string, fill: (rows: BinaryRows) => void): Promise<void> {
   const stream = client.query(copyFrom(`${sql} (FORMAT binary)`));
   const done = finished(stream);
   done.catch(() => {}); // awaited below; a failure before then must not be an unhandled rejection
-  const rows = new BinaryRows();
+  const rows = new BinaryRows((chunk) => stream.write(chunk));
   fill(rows);
-  for (const chunk of rows.end()) {
-    if (!stream.write(chunk)) await Promise.race([once(stream, "drain"), done]);
-  }
+  rows.end();
   stream.end();
   await done;
 }

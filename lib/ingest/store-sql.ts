@@ -33,15 +33,29 @@ const WRITE_LOCK = 72707370;
 
 export type StoreResult = { inserted: number; duplicates: number; incidents: number };
 
-/** Takes the source's writer lock for the transaction (re-entrant) and relaxes its commit. */
+/**
+ * The statements that take the source's writer lock for the transaction (re-entrant) and relax its
+ * commit (crash-safe: a lost tail is re-read from its saved offset and keyed identically). Event
+ * has no foreign key to Source (one check per batch instead of one per row): the last statement
+ * finds and locks the source row, so it exists and stays until commit (deleting a source deletes
+ * its events by trigger).
+ */
+export function lockSourceStatements(sourceId: number): string[] {
+  if (!Number.isSafeInteger(sourceId)) throw new Error(`source id must be an integer, got ${sourceId}`);
+  return [
+    `SELECT pg_advisory_xact_lock(${WRITE_LOCK}, ${sourceId})`,
+    `SET LOCAL synchronous_commit = off`,
+    `SET LOCAL work_mem = '64MB'`,
+    `SELECT 1 FROM "Source" WHERE id = ${sourceId} FOR KEY SHARE`,
+  ];
+}
+
+export const sourceMissing = (sourceId: number) => new Error(`source ${sourceId} does not exist (deleted while ingesting?)`);
+
 export async function lockSourceForWrite(sql: SqlRunner, sourceId: number): Promise<void> {
-  await sql.exec(`SELECT pg_advisory_xact_lock(${WRITE_LOCK}, $1)`, [sourceId]);
-  // Event has no foreign key to Source (one check per batch instead of per row): the source must
-  // exist, and stay until commit (its delete trigger removes its events).
-  if ((await sql.exec(`SELECT 1 FROM "Source" WHERE id = $1 FOR KEY SHARE`, [sourceId])) === 0) throw new Error(`source ${sourceId} does not exist (deleted while ingesting?)`);
-  // Crash-safe to relax: a lost tail is re-read from its saved offset and keyed identically.
-  await sql.exec(`SET LOCAL synchronous_commit = off`);
-  await sql.exec(`SET LOCAL work_mem = '64MB'`);
+  let found = 0;
+  for (const statement of lockSourceStatements(sourceId)) found = await sql.exec(statement);
+  if (found === 0) throw sourceMissing(sourceId);
 }
 
 export async function moveStaged(sql: SqlRunner, sourceId: number, staged: number, hasEntities: boolean): Promise<StoreResult> {
@@ -115,11 +129,16 @@ export function pgJson(v: unknown): string {
 
 export type Checkpoint = { stream: string; fileId: string; offset: number };
 
+const CHECKPOINT_UPSERT = (values: string) => `INSERT INTO "IngestCheckpoint" ("sourceId","stream","fileId","offset","updatedAt") VALUES (${values}, now())
+     ON CONFLICT ("sourceId","stream") DO UPDATE SET "fileId" = EXCLUDED."fileId", "offset" = EXCLUDED."offset", "updatedAt" = now()`;
+
 /** Saved in the batch's own transaction: the offset moves exactly when its events are stored. */
 export async function saveCheckpointIn(sql: SqlRunner, sourceId: number, cp: Checkpoint): Promise<void> {
-  await sql.exec(
-    `INSERT INTO "IngestCheckpoint" ("sourceId","stream","fileId","offset","updatedAt") VALUES ($1, $2, $3, $4, now())
-     ON CONFLICT ("sourceId","stream") DO UPDATE SET "fileId" = EXCLUDED."fileId", "offset" = EXCLUDED."offset", "updatedAt" = now()`,
-    [sourceId, cp.stream, cp.fileId, cp.offset],
-  );
+  await sql.exec(CHECKPOINT_UPSERT("$1, $2, $3, $4"), [sourceId, cp.stream, cp.fileId, cp.offset]);
+}
+
+/** The same as one statement with its values inlined, to send with others in one round trip. */
+export function checkpointStatement(sourceId: number, cp: Checkpoint, literal: (s: string) => string): string {
+  if (!Number.isSafeInteger(sourceId) || !Number.isSafeInteger(cp.offset)) throw new Error("checkpoint source id and offset must be integers");
+  return CHECKPOINT_UPSERT(`${sourceId}, ${literal(cp.stream)}, ${literal(cp.fileId)}, ${cp.offset}`);
 }

@@ -10,6 +10,9 @@ ALTER TABLE "Event" DROP CONSTRAINT "Event_incidentId_fkey";
 ALTER TABLE "EventEntity" DROP CONSTRAINT "EventEntity_eventId_fkey";
 ALTER TABLE "EventEntity" DROP CONSTRAINT "EventEntity_entityId_fkey";
 
+-- No read path lists a source's events by time; deleting a source (rare) may scan.
+DROP INDEX "Event_sourceId_occurredAt_idx";
+
 -- Most events open no incident: only the others need an entry in the incident index.
 DROP INDEX "Event_incidentId_occurredAt_idx";
 CREATE INDEX "Event_incidentId_occurredAt_idx" ON "Event"("incidentId", "occurredAt" DESC) WHERE "incidentId" IS NOT NULL;
