@@ -4,27 +4,67 @@ import { opensIncident } from "./store-events";
 import { INCIDENT_ON_CONFLICT, pgText } from "./store-sql";
 
 /**
- * The bulk writer's incident and entity upserts, fed with rows grouped here rather than from a
+ * The bulk writer's incident and entity statements, fed with rows grouped here rather than from a
  * stage table. Same rules as moveStaged (store-sql.ts): a resolved incident that recurs reopens as
  * a regression; first/last seen only widen.
+ *
+ * A batch's incidents are known before its events are copied (the rows name them), but counted at
+ * the end: another writer then waits on these rows only while this one commits. New incidents are
+ * inserted up front with count 0 (invisible to others until commit); a row another writer inserted
+ * and committed meanwhile is not in this statement's snapshot, so the caller reads again for it.
+ * Rows are taken in fingerprint order everywhere, so two writers cannot lock them crosswise.
  */
+export const RESOLVE_INCIDENTS = `
+  WITH want AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $5::timestamptz[], $6::timestamptz[]) AS w(fp, kind, title, first, last)),
+  ins AS (
+    INSERT INTO "Incident" ("fingerprint","kind","title","sourceId","firstSeen","lastSeen","count")
+    SELECT w.fp, w.kind, w.title, $4, w.first, w.last, 0 FROM want w
+    WHERE NOT EXISTS (SELECT 1 FROM "Incident" i WHERE i."fingerprint" = w.fp)
+    ORDER BY w.fp
+    ON CONFLICT ("fingerprint") DO NOTHING
+    RETURNING id, "fingerprint")
+  SELECT id, "fingerprint" FROM ins
+  UNION ALL
+  SELECT i.id, i."fingerprint" FROM "Incident" i JOIN want w ON w.fp = i."fingerprint"`;
+
+export const SELECT_INCIDENTS = `SELECT id, "fingerprint" FROM "Incident" WHERE "fingerprint" = ANY($1::text[])`;
+
 export const UPSERT_INCIDENTS = `
   WITH up AS (
     INSERT INTO "Incident" ("fingerprint","kind","title","sourceId","firstSeen","lastSeen","count")
     SELECT g.fp, g.kind, g.title, $1, g.first, g.last, g.n
     FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::int[]) AS g(fp, kind, title, first, last, n)
+    ORDER BY g.fp
     ${INCIDENT_ON_CONFLICT}
     RETURNING id, "fingerprint"),
   minutes AS (
     INSERT INTO "IncidentMinute" ("incidentId","minute","count")
     SELECT up.id, m.minute, m.n
     FROM unnest($8::text[], $9::timestamptz[], $10::int[]) AS m(fp, minute, n) JOIN up ON up."fingerprint" = m.fp
+    ORDER BY up.id, m.minute
     ON CONFLICT ("incidentId","minute") DO UPDATE SET "count" = "IncidentMinute"."count" + EXCLUDED."count")
   SELECT id, "fingerprint" FROM up`;
 
+/** Entities the same way: ids up front (new ones inserted), first/last seen widened at the end. */
+export const RESOLVE_ENTITIES = `
+  WITH want AS (SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS w(typ, val, first, last)),
+  ins AS (
+    INSERT INTO "Entity" ("type","value","firstSeen","lastSeen")
+    SELECT w.typ, w.val, w.first, w.last FROM want w
+    WHERE NOT EXISTS (SELECT 1 FROM "Entity" e WHERE e."type" = w.typ AND e."value" = w.val)
+    ORDER BY w.typ, w.val
+    ON CONFLICT ("type","value") DO NOTHING
+    RETURNING id, "type", "value")
+  SELECT id, "type", "value" FROM ins
+  UNION ALL
+  SELECT e.id, e."type", e."value" FROM "Entity" e JOIN want w ON e."type" = w.typ AND e."value" = w.val`;
+
+export const SELECT_ENTITIES = `SELECT e.id, e."type", e."value" FROM "Entity" e JOIN unnest($1::text[], $2::text[]) AS w(typ, val) ON e."type" = w.typ AND e."value" = w.val`;
+
 export const UPSERT_ENTITIES = `
   INSERT INTO "Entity" ("type","value","firstSeen","lastSeen")
-  SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[])
+  SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS w(typ, val, first, last)
+  ORDER BY w.typ, w.val
   ON CONFLICT ("type","value") DO UPDATE SET
     "firstSeen" = LEAST("Entity"."firstSeen", EXCLUDED."firstSeen"),
     "lastSeen" = GREATEST("Entity"."lastSeen", EXCLUDED."lastSeen")

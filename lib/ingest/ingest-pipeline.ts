@@ -9,9 +9,13 @@ import { type NormalizedEvent, storeEvents } from "./store-events";
 import type { Checkpoint, StoreResult } from "./store-sql";
 
 /** Where batches go: Prisma (small pushes) or the COPY writer (files). */
-export type EventStore = (sourceId: number, events: NormalizedEvent[], checkpoint?: Checkpoint) => Promise<StoreResult>;
+export type EventStore = ((sourceId: number, events: NormalizedEvent[], checkpoint?: Checkpoint) => Promise<StoreResult>) & {
+  /** Batches it takes at once (1 unless said): the pipeline parses on while they are written. */
+  inFlight?: number;
+};
 export const prismaStore = (prisma: PrismaClient): EventStore => (id, events, checkpoint) => storeEvents(prisma, id, events, { checkpoint });
-export const bulkStore = (writer: BulkEventWriter): EventStore => (id, events, checkpoint) => writer.write(id, events, checkpoint);
+export const bulkStore = (writer: BulkEventWriter): EventStore =>
+  Object.assign((id: number, events: NormalizedEvent[], checkpoint?: Checkpoint) => writer.write(id, events, checkpoint), { inFlight: writer.inFlight });
 
 export type IngestSummary = {
   lines: number;
@@ -47,7 +51,8 @@ export class IngestPipeline {
   private readonly splitter: LineSplitter;
   private readonly parser: LogParser;
   private batch: NormalizedEvent[] = [];
-  private inflight: Promise<void> = Promise.resolve();
+  /** Writes in flight, oldest first. */
+  private inflight: Promise<void>[] = [];
   private readonly lines: LogLine[] = [];
   private readonly now = new Date();
   private savedOffset = -1;
@@ -81,7 +86,7 @@ export class IngestPipeline {
   async settle(): Promise<void> {
     this.parser.flush();
     await this.cut();
-    await this.inflight;
+    await this.drain(0);
   }
 
   async end(): Promise<IngestSummary> {
@@ -89,7 +94,7 @@ export class IngestPipeline {
     this.drainLines();
     this.parser.flush();
     await this.cut();
-    await this.inflight;
+    await this.drain(0);
     return this.summary;
   }
 
@@ -125,14 +130,19 @@ export class IngestPipeline {
     const cp = this.opts.checkpointStream ? { stream: this.opts.checkpointStream, fileId: this.fileId, offset: this.safeOffset } : undefined;
     if (events.length === 0 && (!cp || cp.offset === this.savedOffset)) return;
     if (cp) this.savedOffset = cp.offset;
-    // One write in flight: wait for the previous batch, then let this one run while parsing goes on.
-    await this.inflight;
+    // As many writes in flight as the store takes; the next batch is parsed while they run.
+    await this.drain((this.store.inFlight ?? 1) - 1);
     const p = this.store(this.source.id, events, cp).then((r) => {
       this.summary.inserted += r.inserted;
       this.summary.duplicates += r.duplicates;
       this.summary.incidents += r.incidents;
     });
-    p.catch(() => {}); // surfaced by the next await of `inflight`, not as an unhandled rejection
-    this.inflight = p;
+    p.catch(() => {}); // surfaced when drained, not as an unhandled rejection
+    this.inflight.push(p);
+  }
+
+  /** Waits for the oldest writes until at most `left` are in flight; the first failure throws. */
+  private async drain(left: number) {
+    while (this.inflight.length > left) await this.inflight.shift();
   }
 }

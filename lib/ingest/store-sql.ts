@@ -27,34 +27,31 @@ export const CREATE_STAGE = [
   `CREATE TEMP TABLE IF NOT EXISTS lockboard_stage_id (k text, id bigint) ON COMMIT DELETE ROWS`,
 ];
 
-// Arbitrary constant: one writer per source at a time, so two runs over the same file cannot both
-// count an event into its incident.
+// Arbitrary constant: one staged writer per source at a time, so two runs over the same events
+// cannot both find them new and count them into their incident. (The bulk writer's direct path
+// needs no such lock: Event's unique key stops its COPY, and the batch is redone staged.)
 const WRITE_LOCK = 72707370;
 
 export type StoreResult = { inserted: number; duplicates: number; incidents: number };
 
 /**
- * The statements that take the source's writer lock for the transaction (re-entrant) and relax its
- * commit (crash-safe: a lost tail is re-read from its saved offset and keyed identically). Event
- * has no foreign key to Source (one check per batch instead of one per row): the last statement
- * finds and locks the source row, so it exists and stays until commit (deleting a source deletes
- * its events by trigger).
+ * What every batch transaction starts with: a relaxed commit (crash-safe: a lost tail is re-read
+ * from its saved offset and keyed identically), and the source row found and locked. Event has no
+ * foreign key to Source (one check per batch instead of one per row): the lock keeps the source
+ * until commit, and the last statement's row count says whether it exists.
  */
-export function lockSourceStatements(sourceId: number): string[] {
+export function batchStartStatements(sourceId: number): string[] {
   if (!Number.isSafeInteger(sourceId)) throw new Error(`source id must be an integer, got ${sourceId}`);
-  return [
-    `SELECT pg_advisory_xact_lock(${WRITE_LOCK}, ${sourceId})`,
-    `SET LOCAL synchronous_commit = off`,
-    `SET LOCAL work_mem = '64MB'`,
-    `SELECT 1 FROM "Source" WHERE id = ${sourceId} FOR KEY SHARE`,
-  ];
+  return [`SET LOCAL synchronous_commit = off`, `SET LOCAL work_mem = '64MB'`, `SELECT 1 FROM "Source" WHERE id = ${sourceId} FOR KEY SHARE`];
 }
 
 export const sourceMissing = (sourceId: number) => new Error(`source ${sourceId} does not exist (deleted while ingesting?)`);
 
+/** The source's writer lock for the transaction (re-entrant), for the staged path's check-then-insert. */
 export async function lockSourceForWrite(sql: SqlRunner, sourceId: number): Promise<void> {
+  await sql.exec(`SELECT pg_advisory_xact_lock(${WRITE_LOCK}, $1)`, [sourceId]);
   let found = 0;
-  for (const statement of lockSourceStatements(sourceId)) found = await sql.exec(statement);
+  for (const statement of batchStartStatements(sourceId)) found = await sql.exec(statement);
   if (found === 0) throw sourceMissing(sourceId);
 }
 
