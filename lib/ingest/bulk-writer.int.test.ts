@@ -7,6 +7,7 @@ import { writeGeneratedPgLog } from "@/scripts/bench/pg-log-generator";
 import { disconnectPrisma, getPrisma } from "../store/prisma";
 import { BulkEventWriter } from "./bulk-writer";
 import { ingestLogFile } from "./ingest-file";
+import { getCheckpoint } from "./checkpoints";
 import { bulkStore } from "./ingest-pipeline";
 import { type NormalizedEvent, storeEvents } from "./store-events";
 
@@ -183,6 +184,44 @@ describe("the bulk writer (COPY straight into Event)", () => {
       await prisma.entity.delete({ where: { id: entity.id } });
       expect(await prisma.eventEntity.count({ where: { eventId: kept.id } })).toBe(0);
     } finally {
+      await writer.close();
+    }
+  });
+
+  it("writes two batches at once, and saves a checkpoint only when every batch before it has committed", async () => {
+    const prisma = getPrisma();
+    const source = await prisma.source.create({ data: { name: `bulk-lanes-${run}`, kind: "log" } });
+    const batch = (from: number): NormalizedEvent[] =>
+      [0, 1, 2].map((i) => ({
+        eventKey: `${source.id}:lanes-${run}:${String(from + i).padStart(12, "0")}`, occurredAt: new Date(), kind: "deadlock", severity: "error",
+        // Each batch its own incident and entities: a batch waits on rows another is creating.
+        message: "deadlock detected", title: "Deadlock", fingerprint: `deadlock:lanes-${run}-${from}`, raw: `line ${from + i}`, fields: {}, entities: [{ type: "pid", value: `${run}-${from + i}` }],
+      }));
+    const first = batch(0);
+    const second = batch(100);
+    const stream = `/var/log/lanes-${run}.log`;
+    // Another session holds back the first batch: its COPY waits on an uncommitted row with one of its keys.
+    const other = new pg.Client({ connectionString: inject("databaseUrl") });
+    await other.connect();
+    const writer = await BulkEventWriter.open(undefined, 2);
+    try {
+      await other.query("BEGIN");
+      await other.query(`INSERT INTO "Event" ("eventKey","sourceId","occurredAt","kind","severity","message","fingerprint","raw") VALUES ($1, $2, now(), 'deadlock', 'error', 'deadlock detected', 'x', 'line 1')`, [first[1].eventKey, source.id]);
+      const a = writer.write(source.id, first, { stream, fileId: "f", offset: 300 });
+      const b = writer.write(source.id, second, { stream, fileId: "f", offset: 600 });
+      expect(await b).toEqual({ inserted: 3, duplicates: 0, incidents: 1 });
+      // The second batch is stored, but the checkpoint must not pass the first, still unwritten.
+      expect(await prisma.event.count({ where: { sourceId: source.id } })).toBe(3);
+      expect(await getCheckpoint(prisma, source.id, stream)).toBeNull();
+      await other.query("COMMIT");
+      expect(await a).toEqual({ inserted: 2, duplicates: 1, incidents: 1 });
+      expect((await getCheckpoint(prisma, source.id, stream))?.offset).toBe(600);
+      const stored = await prisma.event.findMany({ where: { sourceId: source.id }, orderBy: { eventKey: "asc" } });
+      expect(stored.map((e) => e.raw)).toEqual(["line 0", "line 1", "line 2", "line 100", "line 101", "line 102"]);
+      expect((await prisma.incident.findUniqueOrThrow({ where: { fingerprint: `deadlock:lanes-${run}-0` } })).count).toBe(2);
+      expect((await prisma.incident.findUniqueOrThrow({ where: { fingerprint: `deadlock:lanes-${run}-100` } })).count).toBe(3);
+    } finally {
+      await other.end();
       await writer.close();
     }
   });

@@ -3,7 +3,7 @@ import type { PrismaClient } from "../store/generated/client";
 
 export type SavedCheckpoint = { fileId: string; offset: number; updatedAt: Date };
 
-/** Where a followed stream was read up to (saved by the store with each batch, see store-sql.ts). */
+/** Where a followed stream was read up to (saved by the store with its batches, see store-sql.ts and bulk-writer.ts). */
 export async function getCheckpoint(prisma: PrismaClient, sourceId: number, stream: string): Promise<SavedCheckpoint | null> {
   const row = await prisma.ingestCheckpoint.findUnique({ where: { sourceId_stream: { sourceId, stream } } });
   return row ? { fileId: row.fileId, offset: Number(row.offset), updatedAt: row.updatedAt } : null;
