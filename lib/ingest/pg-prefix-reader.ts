@@ -1,0 +1,209 @@
+import "server-only";
+import { compileLogLinePrefixIndexed, type IndexedPrefix, parsePgTimestamp, parsePgTimestampFast } from "./pg-log-prefix";
+
+/** Prefixes read by hand: PostgreSQL's default and Debian's, which cover most stderr logs. */
+const FAST_PREFIXES = new Map([
+  ["%m [%p] ", false],
+  ["%m [%p] %q%u@%d ", true],
+]);
+
+/** Level words returned as shared constants: no string per line, and their map lookups hit a cached hash. */
+const LEVELS = ["LOG", "DETAIL", "STATEMENT", "ERROR", "CONTEXT", "HINT", "FATAL", "WARNING", "NOTICE", "INFO", "QUERY", "LOCATION", "PANIC", "DEBUG1", "DEBUG2", "DEBUG3", "DEBUG4", "DEBUG5"];
+// A level word read as a base-37 number (capitals 1-26, digits 27-36): exact for up to 10 characters.
+const levelCode = (s: string) => [...s].reduce((h, ch) => h * 37 + (ch <= "9" ? ch.charCodeAt(0) - 21 : ch.charCodeAt(0) - 64), 0);
+const LEVEL_CODES = LEVELS.map(levelCode);
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isUpper = (c: number) => c >= 65 && c <= 90;
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+// `[^\s@:\[\]]`, printable ASCII only: other characters are left to the expression (it decides what `\s` is).
+const isNameChar = (c: number) => c > 32 && c < 127 && c !== 64 && c !== 58 && c !== 91 && c !== 93;
+// What ends a name for certain: ASCII white space, `@`, `:`, `[`, `]`, the end of the line.
+const endsName = (c: number) => c === 32 || (c >= 9 && c <= 13) || c === 64 || c === 58 || c === 91 || c === 93 || Number.isNaN(c);
+const UNKNOWN = "[unknown]";
+/** A flat copy, so a cached piece of a line does not pin the chunk it was sliced from. */
+const flat = (s: string) => (" " + s).slice(1);
+
+/**
+ * Reads a line's `log_line_prefix` and `LEVEL:  `. For the common prefixes a hand-written reader
+ * takes the path the compiled expression would take, without its match array and capture
+ * strings, and checks the second and zone of the stamp against the previous line's in one
+ * comparison each; whenever it is not sure (an odd zone, a non-ASCII name, no match) the
+ * expression decides.
+ */
+export class PgPrefixReader {
+  level = "";
+  pid = 0;
+  /** Where the message starts. */
+  body = 0;
+  private readonly p: IndexedPrefix;
+  /** 0: no hand reader for this prefix; 1: `%m [%p] `; 2: with the optional `%u@%d `. */
+  private readonly fast: 0 | 1 | 2;
+  private m: RegExpExecArray | null = null;
+  // The last `YYYY-MM-DD HH:MM:SS` and zone read by hand (both validated) and their epoch ms.
+  private head = "\n";
+  private zone = "\n";
+  private base = 0;
+  private ms = 0;
+  private userStart = 0;
+  private userEnd = 0;
+  private dbEnd = 0;
+
+  /** `handRead` false: the compiled expression reads every line (the reference the hand reader is tested against). */
+  constructor(prefix: string, handRead = true) {
+    this.p = compileLogLinePrefixIndexed(prefix);
+    const f = handRead ? FAST_PREFIXES.get(prefix) : undefined;
+    this.fast = f === undefined ? 0 : f ? 2 : 1;
+  }
+
+  read(text: string): boolean {
+    if (this.fast !== 0 && this.readFast(text)) {
+      this.m = null;
+      return true;
+    }
+    const p = this.p;
+    p.re.lastIndex = 0;
+    const m = p.re.exec(text);
+    if (!m) return false;
+    this.m = m;
+    this.level = m[p.level];
+    this.pid = p.pid ? Number(m[p.pid]) : 0;
+    this.body = p.re.lastIndex;
+    return true;
+  }
+
+  /** The line's time, as parsePgTimestampFast reads the stamp. */
+  time(): Date | null {
+    const m = this.m;
+    // Same arithmetic as parsePgTimestampFast: the second's epoch plus the rounded fraction.
+    if (!m) return new Date(this.base + Math.round(this.ms));
+    const p = this.p;
+    const stamp = p.time ? m[p.time] : undefined;
+    return stamp ? parsePgTimestampFast(stamp) : p.epoch && m[p.epoch] ? new Date(Number(m[p.epoch]) * 1000) : null;
+  }
+
+  user(text: string): string | undefined {
+    if (this.m) return (this.p.user && this.m[this.p.user]) || undefined;
+    return this.userEnd > this.userStart ? text.slice(this.userStart, this.userEnd) : undefined;
+  }
+
+  db(text: string): string | undefined {
+    if (this.m) return (this.p.db && this.m[this.p.db]) || undefined;
+    return this.dbEnd > this.userEnd + 1 ? text.slice(this.userEnd + 1, this.dbEnd) : undefined;
+  }
+
+  app(): string | undefined {
+    return (this.m && this.p.app && this.m[this.p.app]) || undefined;
+  }
+
+  sqlstate(): string | undefined {
+    return (this.m && this.p.sqlstate && this.m[this.p.sqlstate]) || undefined;
+  }
+
+  /** True only when the line certainly matches, with the same fields the expression would capture. */
+  private readFast(t: string): boolean {
+    if (t.length < 27) return false;
+    const sameHead = sameStart(t, this.head);
+    if (!sameHead) {
+      if (t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || t.charCodeAt(10) !== 32 || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58) return false;
+      for (let i = 0; i < 19; i++) if (i !== 4 && i !== 7 && i !== 10 && i !== 13 && i !== 16 && !isDigit(t.charCodeAt(i))) return false;
+    }
+    if (t.charCodeAt(19) !== 46) return false;
+    // The fraction, every digit (as the expression's `\.\d+`), summed as parsePgTimestampFast does.
+    let i = 20;
+    let ms = 0;
+    let scale = 100;
+    for (let c = t.charCodeAt(i); isDigit(c); c = t.charCodeAt(++i)) {
+      ms += (c - 48) * scale;
+      scale /= 10;
+    }
+    if (i === 20) return false;
+    const fracEnd = i;
+    const zone = this.zone;
+    if (t.startsWith(zone, i) && t.charCodeAt(i + zone.length) === 32 && t.charCodeAt(i + zone.length + 1) === 91) {
+      i += zone.length;
+    } else {
+      i = zoneEnd(t, i);
+      if (i < 0) return false;
+    }
+    if (!sameHead || i - fracEnd !== zone.length || (zone.length !== 0 && !t.startsWith(zone, fracEnd))) {
+      const head = flat(t.slice(0, 19));
+      const z = flat(t.slice(fracEnd, i));
+      this.base = parsePgTimestamp(head + z).getTime();
+      this.head = head;
+      this.zone = z;
+    }
+    this.ms = ms;
+    // ` [pid] `
+    i += 2;
+    const pidStart = i;
+    let pid = 0;
+    let c = t.charCodeAt(i);
+    for (; isDigit(c); c = t.charCodeAt(++i)) pid = pid * 10 + (c - 48);
+    // Past 15 digits a running sum could round differently from Number().
+    if (i === pidStart || i - pidStart > 15 || c !== 93 || t.charCodeAt(i + 1) !== 32) return false;
+    i += 2;
+    this.pid = pid;
+    this.userStart = this.userEnd = this.dbEnd = i;
+    if (this.fast === 2) {
+      // `%q%u@%d `: present for sessions; when it does not read, the level must follow the pid.
+      const at = nameEnd(t, i);
+      if (at < 0) return false;
+      if (t.charCodeAt(at) === 64) {
+        const sp = nameEnd(t, at + 1);
+        if (sp < 0) return false;
+        if (t.charCodeAt(sp) === 32) {
+          this.userEnd = at;
+          this.dbEnd = sp;
+          i = sp + 1;
+        }
+      }
+    }
+    // `LEVEL:  `: capitals, at most one digit, a colon and two spaces.
+    const levelStart = i;
+    let code = 0;
+    for (c = t.charCodeAt(i); isUpper(c); c = t.charCodeAt(++i)) code = code * 37 + (c - 64);
+    if (i === levelStart) return false;
+    if (isDigit(c)) {
+      code = code * 37 + (c - 21);
+      c = t.charCodeAt(++i);
+    }
+    if (c !== 58 || t.charCodeAt(i + 1) !== 32 || t.charCodeAt(i + 2) !== 32) return false;
+    const k = i - levelStart <= 10 ? LEVEL_CODES.indexOf(code) : -1;
+    this.level = k === -1 ? t.slice(levelStart, i) : LEVELS[k];
+    this.body = i + 3;
+    return true;
+  }
+}
+
+/** `t.startsWith(s)` for a short `s`, without a builtin call (the common case is a hit). */
+function sameStart(t: string, s: string): boolean {
+  for (let i = s.length - 1; i >= 0; i--) if (t.charCodeAt(i) !== s.charCodeAt(i)) return false;
+  return true;
+}
+
+/** End of the stamp's zone starting at `i` (the expression's optional ` Zone` or ` +hh[:mm]`) when ` [` follows it; else -1. */
+function zoneEnd(t: string, i: number): number {
+  if (t.charCodeAt(i) !== 32) return -1;
+  const c = t.charCodeAt(i + 1);
+  if (isLetter(c)) {
+    let k = i + 2;
+    while (isLetter(t.charCodeAt(k))) k++;
+    if (k - i - 1 > 5) return -1;
+    i = k;
+  } else if (c === 43 || c === 45) {
+    if (!isDigit(t.charCodeAt(i + 2)) || !isDigit(t.charCodeAt(i + 3))) return -1;
+    i += 4;
+    if (t.charCodeAt(i) === 58 && isDigit(t.charCodeAt(i + 1)) && isDigit(t.charCodeAt(i + 2))) i += 3;
+    else if (isDigit(t.charCodeAt(i)) && isDigit(t.charCodeAt(i + 1))) i += 2;
+  }
+  return t.charCodeAt(i) === 32 && t.charCodeAt(i + 1) === 91 ? i : -1;
+}
+
+/** End of a `%u`/`%d` value starting at `i` (`[unknown]` or a run of name characters); -1: let the expression decide. */
+function nameEnd(t: string, i: number): number {
+  if (t.charCodeAt(i) === 91) return t.startsWith(UNKNOWN, i) ? i + UNKNOWN.length : -1;
+  let c = t.charCodeAt(i);
+  while (isNameChar(c)) c = t.charCodeAt(++i);
+  return endsName(c) ? i : -1;
+}
