@@ -103,7 +103,7 @@ export class PgPrefixReader {
   /** True only when the line certainly matches, with the same fields the expression would capture. */
   private readFast(t: string): boolean {
     if (t.length < 27) return false;
-    const sameHead = sameStart(t, this.head);
+    const sameHead = t.startsWith(this.head);
     if (!sameHead) {
       if (t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || t.charCodeAt(10) !== 32 || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58) return false;
       for (let i = 0; i < 19; i++) if (i !== 4 && i !== 7 && i !== 10 && i !== 13 && i !== 16 && !isDigit(t.charCodeAt(i))) return false;
@@ -120,13 +120,10 @@ export class PgPrefixReader {
     if (i === 20) return false;
     const fracEnd = i;
     const zone = this.zone;
-    if (t.startsWith(zone, i) && t.charCodeAt(i + zone.length) === 32 && t.charCodeAt(i + zone.length + 1) === 91) {
-      i += zone.length;
-    } else {
-      i = zoneEnd(t, i);
-      if (i < 0) return false;
-    }
-    if (!sameHead || i - fracEnd !== zone.length || (zone.length !== 0 && !t.startsWith(zone, fracEnd))) {
+    const sameZone = t.startsWith(zone, i) && t.charCodeAt(i + zone.length) === 32 && t.charCodeAt(i + zone.length + 1) === 91;
+    if (sameZone) i += zone.length;
+    else if ((i = zoneEnd(t, i)) < 0) return false;
+    if (!sameHead || !sameZone) {
       const head = flat(t.slice(0, 19));
       const z = flat(t.slice(fracEnd, i));
       this.base = parsePgTimestamp(head + z).getTime();
@@ -169,17 +166,15 @@ export class PgPrefixReader {
       c = t.charCodeAt(++i);
     }
     if (c !== 58 || t.charCodeAt(i + 1) !== 32 || t.charCodeAt(i + 2) !== 32) return false;
-    const k = i - levelStart <= 10 ? LEVEL_CODES.indexOf(code) : -1;
-    this.level = k === -1 ? t.slice(levelStart, i) : LEVELS[k];
+    this.level = i - levelStart <= 10 ? levelNamed(code, t, levelStart, i) : t.slice(levelStart, i);
     this.body = i + 3;
     return true;
   }
 }
 
-/** `t.startsWith(s)` for a short `s`, without a builtin call (the common case is a hit). */
-function sameStart(t: string, s: string): boolean {
-  for (let i = s.length - 1; i >= 0; i--) if (t.charCodeAt(i) !== s.charCodeAt(i)) return false;
-  return true;
+function levelNamed(code: number, t: string, start: number, end: number): string {
+  for (let k = 0; k < LEVEL_CODES.length; k++) if (LEVEL_CODES[k] === code) return LEVELS[k];
+  return t.slice(start, end);
 }
 
 /** End of the stamp's zone starting at `i` (the expression's optional ` Zone` or ` +hh[:mm]`) when ` [` follows it; else -1. */
