@@ -5,8 +5,24 @@ import { DEFAULT_LOG_LINE_PREFIX } from "./pg-log-prefix";
 import { PgPrefixReader } from "./pg-prefix-reader";
 
 type Attached = "detail" | "hint" | "context" | "statement";
-/** Lines PostgreSQL writes after the primary one of a report; null ones are kept in raw only. */
-const ATTACHED = new Map<string, Attached | null>([["DETAIL", "detail"], ["HINT", "hint"], ["CONTEXT", "context"], ["STATEMENT", "statement"], ["QUERY", null], ["LOCATION", null]]);
+/** Lines PostgreSQL writes after the primary one of a report; null ones are kept in raw only (a switch: no map lookup per line). */
+function attachedOf(level: string): Attached | null | undefined {
+  switch (level) {
+    case "DETAIL":
+      return "detail";
+    case "STATEMENT":
+      return "statement";
+    case "HINT":
+      return "hint";
+    case "CONTEXT":
+      return "context";
+    case "QUERY":
+    case "LOCATION":
+      return null;
+    default:
+      return undefined;
+  }
+}
 
 /**
  * PostgreSQL's stderr log (with any log_line_prefix). An ERROR line and the DETAIL, HINT,
@@ -34,7 +50,7 @@ export class PgStderrParser implements LogParser {
     if (p.read(text)) {
       const level = p.level;
       const pid = p.pid;
-      const attached = ATTACHED.get(level);
+      const attached = attachedOf(level);
       if (cur && attached !== undefined && cur.fields.pid === pid) {
         if (attached) cur[attached] = text.slice(p.body);
         this.lastField = attached;
