@@ -1,5 +1,6 @@
 import "server-only";
 import { compileLogLinePrefixIndexed, type IndexedPrefix, parsePgTimestamp, parsePgTimestampFast } from "./pg-log-prefix";
+import { isDigit, isUpper, levelNamed, nameEnd, sameAt, zoneEnd } from "./pg-prefix-scan";
 
 /** Prefixes read by hand: PostgreSQL's default and Debian's, which cover most stderr logs. */
 const FAST_PREFIXES = new Map([
@@ -7,20 +8,6 @@ const FAST_PREFIXES = new Map([
   ["%m [%p] %q%u@%d ", true],
 ]);
 
-/** Level words returned as shared constants: no string per line, and their map lookups hit a cached hash. */
-const LEVELS = ["LOG", "DETAIL", "STATEMENT", "ERROR", "CONTEXT", "HINT", "FATAL", "WARNING", "NOTICE", "INFO", "QUERY", "LOCATION", "PANIC", "DEBUG1", "DEBUG2", "DEBUG3", "DEBUG4", "DEBUG5"];
-// A level word read as a base-37 number (capitals 1-26, digits 27-36): exact for up to 10 characters.
-const levelCode = (s: string) => [...s].reduce((h, ch) => h * 37 + (ch <= "9" ? ch.charCodeAt(0) - 21 : ch.charCodeAt(0) - 64), 0);
-const LEVEL_CODES = LEVELS.map(levelCode);
-
-const isDigit = (c: number) => c >= 48 && c <= 57;
-const isUpper = (c: number) => c >= 65 && c <= 90;
-const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-// `[^\s@:\[\]]`, printable ASCII only: other characters are left to the expression (it decides what `\s` is).
-const isNameChar = (c: number) => c > 32 && c < 127 && c !== 64 && c !== 58 && c !== 91 && c !== 93;
-// What ends a name for certain: ASCII white space, `@`, `:`, `[`, `]`, the end of the line.
-const endsName = (c: number) => c === 32 || (c >= 9 && c <= 13) || c === 64 || c === 58 || c === 91 || c === 93 || Number.isNaN(c);
-const UNKNOWN = "[unknown]";
 /** A flat copy, so a cached piece of a line does not pin the chunk it was sliced from. */
 const flat = (s: string) => (" " + s).slice(1);
 
@@ -40,12 +27,10 @@ export class PgPrefixReader {
   /** 0: no hand reader for this prefix; 1: `%m [%p] `; 2: with the optional `%u@%d `. */
   private readonly fast: 0 | 1 | 2;
   private m: RegExpExecArray | null = null;
-  // The last `YYYY-MM-DD HH:MM:SS` and zone read by hand (both validated) and their epoch ms.
-  private head = "\n";
-  private zone = "\n";
-  // The head's characters as numbers: startsWith on a sliced string (every line is one) calls
-  // into the runtime, which costs more than comparing the characters here.
+  // The last `YYYY-MM-DD HH:MM:SS` (as character codes: startsWith on a sliced string, which
+  // every line is, calls into the runtime) and zone read by hand, both validated, and their epoch ms.
   private readonly headCodes = new Int32Array(19).fill(-1);
+  private zone = "\n";
   private base = 0;
   private ms = 0;
   private userStart = 0;
@@ -136,7 +121,6 @@ export class PgPrefixReader {
       const head = flat(t.slice(0, 19));
       const z = flat(t.slice(fracEnd, i));
       this.base = parsePgTimestamp(head + z).getTime();
-      this.head = head;
       for (let k = 0; k < 19; k++) this.headCodes[k] = head.charCodeAt(k);
       this.zone = z;
     }
@@ -180,41 +164,4 @@ export class PgPrefixReader {
     this.body = i + 3;
     return true;
   }
-}
-
-/** `t.startsWith(s, at)` for the few characters of a zone, without the runtime call startsWith makes on a sliced string. */
-function sameAt(t: string, at: number, s: string): boolean {
-  for (let k = 0; k < s.length; k++) if (t.charCodeAt(at + k) !== s.charCodeAt(k)) return false;
-  return true;
-}
-
-function levelNamed(code: number, t: string, start: number, end: number): string {
-  for (let k = 0; k < LEVEL_CODES.length; k++) if (LEVEL_CODES[k] === code) return LEVELS[k];
-  return t.slice(start, end);
-}
-
-/** End of the stamp's zone starting at `i` (the expression's optional ` Zone` or ` +hh[:mm]`) when ` [` follows it; else -1. */
-function zoneEnd(t: string, i: number): number {
-  if (t.charCodeAt(i) !== 32) return -1;
-  const c = t.charCodeAt(i + 1);
-  if (isLetter(c)) {
-    let k = i + 2;
-    while (isLetter(t.charCodeAt(k))) k++;
-    if (k - i - 1 > 5) return -1;
-    i = k;
-  } else if (c === 43 || c === 45) {
-    if (!isDigit(t.charCodeAt(i + 2)) || !isDigit(t.charCodeAt(i + 3))) return -1;
-    i += 4;
-    if (t.charCodeAt(i) === 58 && isDigit(t.charCodeAt(i + 1)) && isDigit(t.charCodeAt(i + 2))) i += 3;
-    else if (isDigit(t.charCodeAt(i)) && isDigit(t.charCodeAt(i + 1))) i += 2;
-  }
-  return t.charCodeAt(i) === 32 && t.charCodeAt(i + 1) === 91 ? i : -1;
-}
-
-/** End of a `%u`/`%d` value starting at `i` (`[unknown]` or a run of name characters); -1: let the expression decide. */
-function nameEnd(t: string, i: number): number {
-  if (t.charCodeAt(i) === 91) return t.startsWith(UNKNOWN, i) ? i + UNKNOWN.length : -1;
-  let c = t.charCodeAt(i);
-  while (isNameChar(c)) c = t.charCodeAt(++i);
-  return endsName(c) ? i : -1;
 }
