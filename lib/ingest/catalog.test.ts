@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BUILTIN_CATALOG } from "./catalog-data";
-import { compileCatalog, loadCatalogFile, mergeCatalog, splitTopLevel } from "./catalog";
+import { compileCatalog, literalFirsts, loadCatalogFile, mergeCatalog, splitTopLevel } from "./catalog";
 
 const catalog = compileCatalog(BUILTIN_CATALOG);
 const kind = (text: string, code?: string, format = "app-json", severity: "info" | "error" = "error") => catalog.classify(text, code, { format, severity })?.kind ?? null;
@@ -79,5 +79,26 @@ describe("configuration", () => {
 
   it("splits patterns at top-level alternatives only", () => {
     expect(splitTopLevel(String.raw`^a(b|c)|d[|]|\|e`)).toEqual(["^a(b|c)", "d[|]", String.raw`\|e`]);
+  });
+
+  it("rejects by first character only when every anchored alternative opens with a plain one", () => {
+    expect(literalFirsts([String.raw`process \d+ still`, "process x", "deadlock"], "")).toEqual([112, 100]);
+    expect(literalFirsts(["process", "a?b"], "")).toBeNull();
+    expect(literalFirsts(["process", String.raw`\d+`], "")).toBeNull();
+    expect(literalFirsts(["process"], "i")).toBeNull();
+    expect(literalFirsts(["process"], "m")).toBeNull();
+  });
+
+  it("classifies the same with the first-character check, anchored kinds included", () => {
+    const c = compileCatalog([
+      ...BUILTIN_CATALOG,
+      { kind: "anchored_any", title: "A", family: "other", pattern: "^Xy?z|^beta", levels: ["info"] },
+    ]);
+    expect(c.classify("process 1 still waiting for ShareLock on transaction 7 after 1000.1 ms", undefined, { format: "pg-stderr", severity: "info" })?.kind).toBe("lock_wait");
+    expect(c.classify("xprocess 1 still waiting for ShareLock on transaction 7 after 1000.1 ms", undefined, { format: "pg-stderr", severity: "info" })).toBeNull();
+    expect(c.classify("Xz", undefined, { format: "pg-stderr", severity: "info" })?.kind).toBe("anchored_any");
+    expect(c.classify("beta", undefined, { format: "app", severity: "info" })?.kind).toBe("anchored_any");
+    expect(c.classify("", undefined, { format: "pg-stderr", severity: "info" })).toBeNull();
+    expect(c.classify("deadlock detected", undefined, { format: "pg-stderr", severity: "error" })?.kind).toBe("deadlock");
   });
 });

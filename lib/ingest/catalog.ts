@@ -60,6 +60,24 @@ export function splitTopLevel(pattern: string): string[] {
   return out;
 }
 
+/** A combined expression, and for an anchored one whose every alternative opens with a plain character, those characters. */
+type Prefilter = { re: RegExp; firsts: number[] | null };
+
+/**
+ * The first characters an anchored, case-sensitive, single-line alternation can match, when each
+ * alternative opens with a letter, digit or space that is not quantified; else null. A line that
+ * opens with none of them is rejected without running the expression (most informational lines).
+ */
+export function literalFirsts(alts: string[], flags: string): number[] | null {
+  if (/[im]/.test(flags)) return null;
+  const out: number[] = [];
+  for (const a of alts) {
+    if (!/^[A-Za-z0-9 ]/.test(a) || /^.[?*+{]/.test(a)) return null;
+    if (!out.includes(a.charCodeAt(0))) out.push(a.charCodeAt(0));
+  }
+  return out;
+}
+
 export function compileCatalog(specs: CatalogEntrySpec[]): Catalog {
   const entries: CatalogEntry[] = specs.map((s) => {
     let re: RegExp | null = null;
@@ -76,7 +94,7 @@ export function compileCatalog(specs: CatalogEntrySpec[]): Catalog {
   for (const e of entries) for (const c of e.codes ?? []) if (!byCode.has(c)) byCode.set(c, e);
   // Per scope (format family × severity), one combined expression per flag set rejects the
   // common case (no kind matches) in a single scan; only a hit tests entries one by one, in order.
-  const scopes = new Map<string, { entries: CatalogEntry[]; prefilters: RegExp[] }>();
+  const scopes = new Map<string, { entries: CatalogEntry[]; prefilters: Prefilter[] }>();
   const scopeFor = (family: string, severity: Severity) => {
     const key = `${family}|${severity}`;
     let sc = scopes.get(key);
@@ -91,9 +109,9 @@ export function compileCatalog(specs: CatalogEntrySpec[]): Catalog {
           groups.set(key, [...(groups.get(key) ?? []), alt.startsWith("^") ? alt.slice(1) : alt]);
         }
       }
-      const prefilters = [...groups].map(([key, alts]) => {
+      const prefilters = [...groups].map(([key, alts]): Prefilter => {
         const [anchor, flags] = key.split("/");
-        return new RegExp(`${anchor}(?:${alts.join("|")})`, flags);
+        return { re: new RegExp(`${anchor}(?:${alts.join("|")})`, flags), firsts: anchor ? literalFirsts(alts, flags) : null };
       });
       sc = { entries: inScope, prefilters };
       scopes.set(key, sc);
@@ -101,6 +119,10 @@ export function compileCatalog(specs: CatalogEntrySpec[]): Catalog {
     return sc;
   };
   const byFormat = new Map<string, Map<Severity, ReturnType<typeof scopeFor>>>();
+  // A parser's records share one format and mostly one severity: the last scope skips two lookups.
+  let lastFmt = "";
+  let lastSev = "";
+  let lastSc: ReturnType<typeof scopeFor> | undefined;
   return {
     entries,
     classify(text, code, scope = {}) {
@@ -111,15 +133,21 @@ export function compileCatalog(specs: CatalogEntrySpec[]): Catalog {
       // Memoized per (format, severity) without building a key: this runs once per log line.
       const fmt = scope.format ?? "app";
       const sev = scope.severity ?? "error";
-      let bySev = byFormat.get(fmt);
-      if (!bySev) byFormat.set(fmt, (bySev = new Map()));
-      let sc = bySev.get(sev);
-      if (!sc) {
-        const dash = fmt.indexOf("-");
-        bySev.set(sev, (sc = scopeFor(dash === -1 ? fmt : fmt.slice(0, dash), sev)));
+      let sc = lastSc;
+      if (fmt !== lastFmt || sev !== lastSev || !sc) {
+        let bySev = byFormat.get(fmt);
+        if (!bySev) byFormat.set(fmt, (bySev = new Map()));
+        sc = bySev.get(sev);
+        if (!sc) {
+          const dash = fmt.indexOf("-");
+          bySev.set(sev, (sc = scopeFor(dash === -1 ? fmt : fmt.slice(0, dash), sev)));
+        }
+        lastFmt = fmt;
+        lastSev = sev;
+        lastSc = sc;
       }
       let any = false;
-      for (const p of sc.prefilters) if (p.test(text)) any = true;
+      for (const p of sc.prefilters) if ((p.firsts === null || p.firsts.includes(text.charCodeAt(0))) && p.re.test(text)) any = true;
       if (!any) return null;
       for (const e of sc.entries) if (e.re!.test(text)) return e;
       return null;

@@ -42,6 +42,8 @@ describe("LineSplitter", () => {
     ["ASCII only, odd chunk sizes", ascii, [1, 7, 64, 333, 4096]],
     ["mixed with non-ASCII, NUL, over-long and empty lines", mixed, [5, 100, 1 << 16]],
     ["mixed, byte by byte", mixed, [1]],
+    // Over 64 KB of ASCII in one chunk is decoded in pieces; lines (some longer than the cap) must not break at a piece's edge.
+    ["many ASCII lines, over-long ones included, in 1 MB chunks", Array.from({ length: 3000 }, (_, i) => (i % 97 === 0 ? "y".repeat(70_000 + i) : ascii[i % ascii.length])), [1 << 20]],
   ])("gives the same lines and byte offsets as decoding each line: %s", (_name, lines, chunks) => {
     const buf = Buffer.from(`${lines.join("\n")}\ntrailing without newline`);
     const got = split(buf, chunks, 200);

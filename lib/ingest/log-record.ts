@@ -59,6 +59,17 @@ const seen = new Map<string, Severity>();
 
 /** Maps the level words of PostgreSQL, MongoDB, syslog and the common loggers onto one scale. */
 export function severityOf(level: string): Severity {
+  // PostgreSQL's own words first, without a map lookup.
+  switch (level) {
+    case "LOG":
+      return "info";
+    case "ERROR":
+      return "error";
+    case "WARNING":
+      return "warning";
+    case "FATAL":
+      return "critical";
+  }
   let s = seen.get(level);
   if (s === undefined) {
     s = severityOfUpper(level.toUpperCase());

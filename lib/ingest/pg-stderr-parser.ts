@@ -1,11 +1,28 @@
 import "server-only";
 import type { LogLine, LogParser, LogRecord, ParseSink, UnparsedLine } from "./log-record";
 import { severityOf } from "./log-record";
-import { compileLogLinePrefixIndexed, DEFAULT_LOG_LINE_PREFIX, type IndexedPrefix, parsePgTimestampFast } from "./pg-log-prefix";
+import { DEFAULT_LOG_LINE_PREFIX } from "./pg-log-prefix";
+import { PgPrefixReader } from "./pg-prefix-reader";
 
 type Attached = "detail" | "hint" | "context" | "statement";
-/** Lines PostgreSQL writes after the primary one of a report; null ones are kept in raw only. */
-const ATTACHED = new Map<string, Attached | null>([["DETAIL", "detail"], ["HINT", "hint"], ["CONTEXT", "context"], ["STATEMENT", "statement"], ["QUERY", null], ["LOCATION", null]]);
+/** Lines PostgreSQL writes after the primary one of a report; null ones are kept in raw only (a switch: no map lookup per line). */
+function attachedOf(level: string): Attached | null | undefined {
+  switch (level) {
+    case "DETAIL":
+      return "detail";
+    case "STATEMENT":
+      return "statement";
+    case "HINT":
+      return "hint";
+    case "CONTEXT":
+      return "context";
+    case "QUERY":
+    case "LOCATION":
+      return null;
+    default:
+      return undefined;
+  }
+}
 
 /**
  * PostgreSQL's stderr log (with any log_line_prefix). An ERROR line and the DETAIL, HINT,
@@ -15,42 +32,40 @@ const ATTACHED = new Map<string, Attached | null>([["DETAIL", "detail"], ["HINT"
 export class PgStderrParser implements LogParser {
   private current: LogRecord | null = null;
   private lastField: Attached | "message" | null = null;
-  private readonly prefix: IndexedPrefix;
+  private readonly prefix: PgPrefixReader;
 
   constructor(
     private readonly sink: ParseSink,
     logLinePrefix = DEFAULT_LOG_LINE_PREFIX,
+    handRead = true,
   ) {
-    this.prefix = compileLogLinePrefixIndexed(logLinePrefix);
+    this.prefix = new PgPrefixReader(logLinePrefix, handRead);
   }
 
   push(line: LogLine): void {
     const { text, offset } = line;
     if (line.bad) return this.unparsed({ offset, lines: 1, raw: text, reason: line.bad });
     const p = this.prefix;
-    p.re.lastIndex = 0;
-    const m = p.re.exec(text);
     const cur = this.current;
-    if (m) {
-      const level = m[p.level];
-      const pid = p.pid ? Number(m[p.pid]) : 0;
-      const attached = ATTACHED.get(level);
+    if (p.read(text)) {
+      const level = p.level;
+      const pid = p.pid;
+      const attached = attachedOf(level);
       if (cur && attached !== undefined && cur.fields.pid === pid) {
-        if (attached) cur[attached] = text.slice(p.re.lastIndex);
+        if (attached) cur[attached] = text.slice(p.body);
         this.lastField = attached;
         cur.raw += `\n${text}`;
         cur.lines++;
         return;
       }
       this.emit();
-      const stamp = p.time ? m[p.time] : undefined;
-      const time = stamp ? parsePgTimestampFast(stamp) : p.epoch && m[p.epoch] ? new Date(Number(m[p.epoch]) * 1000) : null;
+      const time = p.time();
       // One object shape for every record keeps this loop monomorphic; undefined fields are not stored.
-      const fields: Record<string, unknown> = { pid, user: (p.user && m[p.user]) || undefined, db: (p.db && m[p.db]) || undefined, app: (p.app && m[p.app]) || undefined };
+      const fields: Record<string, unknown> = { pid, user: p.user(text), db: p.db(text), app: p.app() };
       if (line.invalidUtf8) fields.invalidUtf8 = true;
       this.current = {
-        offset, lines: 1, raw: text, format: "pg-stderr", time, level, severity: severityOf(level), message: text.slice(p.re.lastIndex), fields,
-        code: (p.sqlstate && m[p.sqlstate]) || undefined, text: undefined, detail: undefined, hint: undefined, context: undefined, statement: undefined,
+        offset, lines: 1, raw: text, format: "pg-stderr", time, level, severity: severityOf(level), message: text.slice(p.body), fields,
+        code: p.sqlstate(), text: undefined, detail: undefined, hint: undefined, context: undefined, statement: undefined,
       };
       this.lastField = "message";
       return;
