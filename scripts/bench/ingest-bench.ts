@@ -1,13 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { createReadStream } from "node:fs";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
 import { BulkEventWriter } from "@/lib/ingest/bulk-writer";
 import { ingestLogFile } from "@/lib/ingest/ingest-file";
 import { bulkStore } from "@/lib/ingest/ingest-pipeline";
-import { LineSplitter } from "@/lib/ingest/line-splitter";
-import type { LogLine } from "@/lib/ingest/log-record";
-import { normalizeRecord, unparsedEvent } from "@/lib/ingest/normalize-record";
-import { createParser } from "@/lib/ingest/parsers";
 import { getPrisma } from "@/lib/store/prisma";
 import { writeGeneratedPgLog } from "./pg-log-generator";
 import { round, type Bench } from "./types";
@@ -15,26 +13,14 @@ import { round, type Bench } from "./types";
 const LINES = Number(process.env.LOCKBOARD_BENCH_LINES ?? 1_000_000);
 let writerConnections = 0;
 
-/** Read + split + parse + classify + entities + fingerprint: everything but the store. */
-async function parseAndClassify(file: string): Promise<{ lines: number; ms: number; cpuMs: number }> {
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  const now = new Date();
-  let lines = 0;
-  const parser = createParser("auto", { record: (r) => void normalizeRecord(r, `b:${r.offset}`, "bench", now), unparsed: (u) => void unparsedEvent(u, "u", now), blank: () => {} });
-  const splitter = new LineSplitter(0);
-  const out: LogLine[] = [];
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
-    splitter.push(chunk as Buffer, out);
-    lines += out.length;
-    for (let i = 0; i < out.length; i++) parser.push(out[i]);
-    out.length = 0;
-  }
-  splitter.end(out);
-  for (const l of out) parser.push(l);
-  parser.flush();
-  const cpu = process.cpuUsage(cpu0);
-  return { lines: lines + out.length, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
+type ParsePass = { lines: number; ms: number; cpuMs: number };
+
+/** Passes of parse + classify over the file in a fresh process with this one's flags (see parse-run.ts). */
+function parsePasses(file: string, passes: number): ParsePass[] {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), "parse-run.ts");
+  const r = spawnSync(process.execPath, [...process.execArgv, script, file, String(passes)], { encoding: "utf8", maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`parse run failed: ${r.stderr || r.error}`);
+  return r.stdout.trim().split("\n").map((l) => JSON.parse(l) as ParsePass);
 }
 
 /** pgBadger from Debian's package, installed when missing and we may (root with apt). */
@@ -54,10 +40,29 @@ function pgbadgerSeconds(file: string, tmpDir: string): number | null {
   return (performance.now() - t0) / 1000;
 }
 
+/** CPU seconds the writer's server processes have used (Linux /proc; the embedded server runs here). */
+async function backendCpuSeconds(databaseUrl: string): Promise<number> {
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = 'lockboard-ingest'`);
+    let ticks = 0;
+    for (const { pid } of rows) {
+      const fields = (await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "")).split(") ")[1]?.split(" ") ?? [];
+      ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0); // utime, stime
+    }
+    return ticks / 100; // USER_HZ
+  } finally {
+    await c.end();
+  }
+}
+
 /** One end-to-end run through the COPY writer, with the process's peak heap and RSS sampled every 50 ms. */
 async function storeRun(file: string, source: string, databaseUrl: string) {
   const writer = await BulkEventWriter.open(databaseUrl);
   writerConnections = writer.inFlight;
+  const backend0 = await backendCpuSeconds(databaseUrl);
+  const cpu0 = process.cpuUsage();
   const heapBefore = process.memoryUsage().heapUsed;
   let peakRss = process.memoryUsage().rss;
   let peakHeap = heapBefore;
@@ -69,7 +74,9 @@ async function storeRun(file: string, source: string, databaseUrl: string) {
   const t0 = performance.now();
   try {
     const summary = await ingestLogFile(getPrisma(), source, file, { store: bulkStore(writer) });
-    return { summary, ms: performance.now() - t0, peakRss, peakHeap, heapBefore };
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    return { summary, ms, peakRss, peakHeap, heapBefore, nodeCpu: (cpu.user + cpu.system) / 1e6, backendCpu: (await backendCpuSeconds(databaseUrl)) - backend0 };
   } finally {
     clearInterval(sampler);
     await writer.close();
@@ -83,10 +90,10 @@ export const ingestBench: Bench = {
     const gen = await writeGeneratedPgLog(file, LINES);
     const mb = (gen.bytes / (1 << 20)).toFixed(0);
 
-    // Best of three: the figure is the parser's speed, not the machine's other work at that moment.
-    const parses = [];
-    for (let i = 0; i < 3; i++) parses.push(await parseAndClassify(file));
-    const parse = parses.reduce((a, b) => (b.ms < a.ms ? b : a));
+    // The first pass is cold (compiling, growing the heap); the best of the others is the steady rate.
+    const passes = parsePasses(file, 4);
+    const cold = passes[0];
+    const parse = passes.slice(1).reduce((a, b) => (b.ms < a.ms ? b : a));
     const parseRate = parse.lines / (parse.ms / 1000);
 
     // A 200,000-line file first, then the 1,000,001-line one: streaming with bounded batches means
@@ -105,10 +112,13 @@ export const ingestBench: Bench = {
       ? { figure: `pgBadger on the same ${gen.lines.toLocaleString("en-US")} lines`, value: 0, unit: "s", comparedWith: "pgbadger not installed (apt-get install pgbadger)" }
       : { figure: `pgBadger on the same ${gen.lines.toLocaleString("en-US")} lines (-j 1)`, value: round(badger, 1), unit: "s", comparedWith: `Lockboard parse + classify is ${round(badger / (parse.ms / 1000), 1)}x faster (target ≥ 20x)` };
     return [
-      { figure: `parse + classify, generated PostgreSQL log (${gen.lines.toLocaleString("en-US")} lines, ${mb} MB; best of 3)`, value: round(parseRate, 0), unit: "lines/s", comparedWith: "target ≥ 1,000,000 lines/s; plain line reader + one regex: 1.6 M lines/s" },
-      { figure: "parse + classify, lines per second of CPU time (same run)", value: round(parse.lines / (parse.cpuMs / 1000), 0), unit: "lines/s", comparedWith: "one core; includes GC" },
+      { figure: `parse + classify, generated PostgreSQL log (${gen.lines.toLocaleString("en-US")} lines, ${mb} MB; warm: best of passes 2-4)`, value: round(parseRate, 0), unit: "lines/s", comparedWith: "target ≥ 1,000,000 lines/s; plain line reader + one regex: 1.6 M lines/s" },
+      { figure: "parse + classify, same pass, lines per second of CPU time", value: round(parse.lines / (parse.cpuMs / 1000), 0), unit: "lines/s", comparedWith: "one core; includes GC and the compiler threads" },
+      { figure: "parse + classify, first pass of a fresh process (cold)", value: round(cold.lines / (cold.ms / 1000), 0), unit: "lines/s", comparedWith: "what one CLI run over a 1 M-line file sees: compiling and heap growth included" },
       { figure: `end to end into the store (binary COPY on ${writerConnections} connections, batches of 20,000; ${stored.toLocaleString("en-US")} events)`, value: round(eventRate, 0), unit: "events/s", comparedWith: "target ≥ 100,000 events/s; one connection, text COPY, foreign keys: 27,300" },
       { figure: "end to end, lines read", value: round(s.lines / (storeMs / 1000), 0), unit: "lines/s", comparedWith: "—" },
+      { figure: "end to end, CPU per stored event: Node (parse, encode, send)", value: round((run.nodeCpu / stored) * 1e6, 1), unit: "µs", comparedWith: `${round(run.nodeCpu, 1)} s in all` },
+      { figure: `end to end, CPU per stored event: the store's ${writerConnections} backends`, value: round((run.backendCpu / stored) * 1e6, 1), unit: "µs", comparedWith: `${round(run.backendCpu, 1)} s in all, over ${round(storeMs / 1000, 1)} s on a 2-core machine` },
       { figure: "peak JS heap during the end-to-end run", value: round(run.peakHeap / (1 << 20), 0), unit: "MB", comparedWith: `file is ${mb} MB; heap before the run ${round(run.heapBefore / (1 << 20), 0)} MB` },
       { figure: `peak process memory (RSS), end to end, ${gen.lines.toLocaleString("en-US")} lines`, value: round(run.peakRss / (1 << 20), 0), unit: "MB", comparedWith: "includes Node, tsx, Prisma and the heap the parse run grew" },
       { figure: `peak process memory (RSS), end to end, 200,000 lines (${round(smallRun.summary.inserted / (smallRun.ms / 1000), 0).toLocaleString("en-US")} events/s)`, value: round(smallRun.peakRss / (1 << 20), 0), unit: "MB", comparedWith: "run first, same process: should be close to the 1 M-line figure" },
