@@ -5,16 +5,16 @@
 -- transaction), and the deletes the foreign keys cascaded are done by the statement triggers below.
 
 -- DropForeignKey
-ALTER TABLE "Event" DROP CONSTRAINT "Event_sourceId_fkey";
-ALTER TABLE "Event" DROP CONSTRAINT "Event_incidentId_fkey";
-ALTER TABLE "EventEntity" DROP CONSTRAINT "EventEntity_eventId_fkey";
-ALTER TABLE "EventEntity" DROP CONSTRAINT "EventEntity_entityId_fkey";
+ALTER TABLE "Event" DROP CONSTRAINT IF EXISTS "Event_sourceId_fkey";
+ALTER TABLE "Event" DROP CONSTRAINT IF EXISTS "Event_incidentId_fkey";
+ALTER TABLE "EventEntity" DROP CONSTRAINT IF EXISTS "EventEntity_eventId_fkey";
+ALTER TABLE "EventEntity" DROP CONSTRAINT IF EXISTS "EventEntity_entityId_fkey";
 
 -- No read path lists a source's events by time; deleting a source (rare) may scan.
-DROP INDEX "Event_sourceId_occurredAt_idx";
+DROP INDEX IF EXISTS "Event_sourceId_occurredAt_idx";
 
 -- Most events open no incident: only the others need an entry in the incident index.
-DROP INDEX "Event_incidentId_occurredAt_idx";
+DROP INDEX IF EXISTS "Event_incidentId_occurredAt_idx";
 CREATE INDEX "Event_incidentId_occurredAt_idx" ON "Event"("incidentId", "occurredAt" DESC) WHERE "incidentId" IS NOT NULL;
 
 -- What the foreign keys did on delete: a source takes its events, an event and an entity their
