@@ -2,7 +2,8 @@ import "server-only";
 import { finished } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { pgJson, pgText } from "./store-sql";
+import { jsonbText } from "./copy-encode";
+import { pgText } from "./store-sql";
 
 /**
  * Rows in COPY's binary format (PostgreSQL docs, "COPY", Binary Format), written straight into
@@ -87,15 +88,9 @@ export class BinaryRows {
     this.off += 4 + n;
   }
 
-  /** jsonb: version 1, then the JSON text (escaped NUL and lone surrogates are refused by jsonb, so those values go through pgJson). */
+  /** jsonb: version 1, then the JSON text. */
   json(v: unknown): void {
-    let s: string;
-    try {
-      s = JSON.stringify(v);
-    } catch {
-      s = pgJson(v); // a bigint
-    }
-    if (s.includes("\\u")) s = pgJson(v);
+    const s = jsonbText(v);
     this.room(5 + s.length * 3);
     const n = utf8Write(this.buf, s, this.off + 5);
     this.buf.writeInt32BE(n + 1, this.off);

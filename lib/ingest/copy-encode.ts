@@ -19,17 +19,19 @@ export function copyText(s: string): string {
   return pgText(s).replace(ESCAPABLE, (c) => ESCAPES[c]);
 }
 
-/** jsonb text for COPY: JSON.stringify's fast path unless its output has a `\u` escape (jsonb refuses \u0000 and lone surrogates). */
-export function copyJson(v: unknown): string {
+/** JSON text jsonb accepts: JSON.stringify's fast path unless its output has a `\u` escape (jsonb refuses \u0000 and lone surrogates). */
+export function jsonbText(v: unknown): string {
   let s: string;
   try {
     s = JSON.stringify(v);
   } catch {
     s = pgJson(v); // a bigint
   }
-  if (s.includes("\\u")) s = pgJson(v);
-  return copyText(s);
+  return s.includes("\\u") ? pgJson(v) : s;
 }
+
+/** jsonb in COPY's text format. */
+export const copyJson = (v: unknown): string => copyText(jsonbText(v));
 
 const MAX_FAST_MS = 253_402_300_800_000; // 10000-01-01: toISOString's shape changes after year 9999
 let lastSec = Number.NaN;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LineSplitter } from "./line-splitter";
-import type { LogLine } from "./log-record";
+import { splitInRandomChunks } from "@/e2e/support/random-chunks";
 import { normalizeRecord, unparsedEvent } from "./normalize-record";
 import { OtlpLogRecordSchema, recordFromOtlp } from "./otlp-logs";
 import { createParser, LOG_FORMATS } from "./parsers";
@@ -93,20 +92,13 @@ describe.each(LOG_FORMATS)("fuzzing the %s parser", (format) => {
         blank: () => consumed++,
       }, { logLinePrefix: r() < 0.5 ? "%m [%p] %q%u@%d " : undefined });
       // Random chunk boundaries: a line split across reads must come out whole.
-      const splitter = new LineSplitter(0, 2048);
-      const lines: LogLine[] = [];
-      for (let at = 0; at < input.length; ) {
-        const n = 1 + Math.floor(r() * 700);
-        splitter.push(input.subarray(at, at + n), lines);
-        at += n;
-      }
-      splitter.end(lines);
+      const { lines, end } = splitInRandomChunks(input, 2048, r);
       for (const l of lines) parser.push(l);
       parser.flush();
       expect(consumed).toBe(lines.length);
       const lineOffsets = new Set(lines.map((l) => l.offset));
       for (const o of offsets) expect(lineOffsets.has(o)).toBe(true);
-      expect(splitter.lineStart).toBe(input.length);
+      expect(end).toBe(input.length);
     }
   });
 });

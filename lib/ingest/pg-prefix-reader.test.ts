@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LineSplitter } from "./line-splitter";
+import { splitInRandomChunks } from "@/e2e/support/random-chunks";
 import type { LogLine, LogRecord, UnparsedLine } from "./log-record";
 import { PgStderrParser } from "./pg-stderr-parser";
 
@@ -94,14 +94,7 @@ describe("PgPrefixReader, hand reader against the compiled expression", () => {
       }
       // Through the splitter, as files are read: invalid UTF-8, NUL and long lines included.
       const input = Buffer.from(texts.join("\n"), "utf8");
-      const splitter = new LineSplitter(0, 512);
-      const lines: LogLine[] = [];
-      for (let at = 0; at < input.length; ) {
-        const n = 1 + Math.floor(r() * 700);
-        splitter.push(input.subarray(at, at + n), lines);
-        at += n;
-      }
-      splitter.end(lines);
+      const { lines } = splitInRandomChunks(input, 512, r);
       expectSame(lines);
     }
   });
