@@ -5,8 +5,13 @@ import type { NormalizedEvent } from "./store-events";
 import { uniqueByKey } from "./store-events";
 import { type Checkpoint, checkpointStatement, CREATE_STAGE, type StoreResult } from "./store-sql";
 
-/** Connections that write batches side by side: the store's work on one overlaps the other's. */
-const DEFAULT_LANES = Number(process.env.LOCKBOARD_INGEST_CONNECTIONS ?? 2);
+/** Connections that write batches side by side (default 2): the store's work on one overlaps the other's. */
+function lanesFromEnv(value: string | undefined): number {
+  if (value === undefined || value === "") return 2;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 16) throw new Error(`LOCKBOARD_INGEST_CONNECTIONS must be a whole number from 1 to 16, got "${value}"`);
+  return n;
+}
 const RETRIES = 5;
 
 /** Whether keys strictly increase (so they are distinct), in one pass and no set. */
@@ -44,11 +49,11 @@ export class BulkEventWriter {
     return this.lanes.length;
   }
 
-  static async open(databaseUrl = process.env.DATABASE_URL, connections = DEFAULT_LANES): Promise<BulkEventWriter> {
+  static async open(databaseUrl = process.env.DATABASE_URL, connections = lanesFromEnv(process.env.LOCKBOARD_INGEST_CONNECTIONS)): Promise<BulkEventWriter> {
     if (!databaseUrl) throw new Error("DATABASE_URL is not set: point it at Lockboard's store");
     const lanes: Lane[] = [];
     try {
-      for (let i = 0; i < Math.max(1, connections); i++) {
+      for (let i = 0; i < Math.max(1, Math.trunc(connections) || 1); i++) {
         const client = new pg.Client({ connectionString: databaseUrl, application_name: "lockboard-ingest" });
         lanes.push({ client, idle: Promise.resolve() });
         await client.connect();
