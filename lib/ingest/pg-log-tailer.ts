@@ -46,6 +46,22 @@ async function identity(c: PoolClient, file: string): Promise<string | null> {
   return `pg:${file}.${createHash("sha1").update(head.subarray(0, nl)).digest("hex").slice(0, 10)}`;
 }
 
+/**
+ * Which running server a connection reaches, whatever address or role it came in by: two sources
+ * for one server must not both read its log (each would count every line). The start time tells
+ * a replica, which has the same data directory path on another host, from its primary.
+ */
+export async function getServerIdentity(url: string): Promise<string | null> {
+  return withMonitorClient(url, async (c) => {
+    const r = await c.query<{ started: string; port: number | null; dir: string | null }>(
+      `SELECT pg_postmaster_start_time()::text AS started, inet_server_port() AS port,
+              (SELECT setting FROM pg_settings WHERE name = 'data_directory') AS dir`,
+    );
+    const row = r.rows[0];
+    return row ? `${row.started}|${row.port ?? ""}|${row.dir ?? ""}` : null;
+  });
+}
+
 const formatOf = (file: string, fallback: LogFormat): LogFormat => (file.endsWith(".json") ? "pg-json" : file.endsWith(".csv") ? "pg-csv" : fallback);
 
 /**
