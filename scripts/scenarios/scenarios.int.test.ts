@@ -63,6 +63,8 @@ const incidentWith = (where: { kind: string; source: string }, entityType?: stri
       source: { name: where.source },
       ...(entityType ? { events: { some: { entities: { some: { entity: { type: entityType } } } } } } : {}),
     },
+    // The server log also holds other tests' failures: the scenario's incident is the latest.
+    orderBy: { lastSeen: "desc" },
     include: { events: { take: 1, include: { entities: { include: { entity: true } } } } },
   });
 
