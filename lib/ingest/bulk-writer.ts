@@ -3,7 +3,7 @@ import pg from "pg";
 import { type BatchContext, type OpeningTurn, writeBatchIn } from "./bulk-batch";
 import type { NormalizedEvent } from "./store-events";
 import { uniqueByKey } from "./store-events";
-import { type Checkpoint, checkpointStatement, CREATE_STAGE, type StoreResult } from "./store-sql";
+import { type Checkpoint, CREATE_STAGE, saveCheckpointIn, type StoreResult } from "./store-sql";
 
 /** Connections that write batches side by side (default 2): the store's work on one overlaps the other's. */
 function lanesFromEnv(value: string | undefined): number {
@@ -136,7 +136,7 @@ export class BulkEventWriter {
       }
       if (!last) return;
       o.saved = upTo;
-      await c.query(checkpointStatement(sourceId, last, (x) => c.escapeLiteral(x)));
+      await saveCheckpointIn({ exec: async (text, params) => (await c.query(text, params)).rowCount ?? 0 }, sourceId, last);
     });
     return o.saving;
   }

@@ -126,16 +126,11 @@ export function pgJson(v: unknown): string {
 
 export type Checkpoint = { stream: string; fileId: string; offset: number };
 
-const CHECKPOINT_UPSERT = (values: string) => `INSERT INTO "IngestCheckpoint" ("sourceId","stream","fileId","offset","updatedAt") VALUES (${values}, now())
-     ON CONFLICT ("sourceId","stream") DO UPDATE SET "fileId" = EXCLUDED."fileId", "offset" = EXCLUDED."offset", "updatedAt" = now()`;
-
-/** Saved in the batch's own transaction: the offset moves exactly when its events are stored. */
+/** Saved in the batch's own transaction (storeEvents), or after it once every earlier batch has committed (the bulk writer). */
 export async function saveCheckpointIn(sql: SqlRunner, sourceId: number, cp: Checkpoint): Promise<void> {
-  await sql.exec(CHECKPOINT_UPSERT("$1, $2, $3, $4"), [sourceId, cp.stream, cp.fileId, cp.offset]);
-}
-
-/** The same as one statement with its values inlined, to send with others in one round trip. */
-export function checkpointStatement(sourceId: number, cp: Checkpoint, literal: (s: string) => string): string {
-  if (!Number.isSafeInteger(sourceId) || !Number.isSafeInteger(cp.offset)) throw new Error("checkpoint source id and offset must be integers");
-  return CHECKPOINT_UPSERT(`${sourceId}, ${literal(cp.stream)}, ${literal(cp.fileId)}, ${cp.offset}`);
+  await sql.exec(
+    `INSERT INTO "IngestCheckpoint" ("sourceId","stream","fileId","offset","updatedAt") VALUES ($1, $2, $3, $4, now())
+     ON CONFLICT ("sourceId","stream") DO UPDATE SET "fileId" = EXCLUDED."fileId", "offset" = EXCLUDED."offset", "updatedAt" = now()`,
+    [sourceId, cp.stream, cp.fileId, cp.offset],
+  );
 }
