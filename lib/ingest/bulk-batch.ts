@@ -2,7 +2,7 @@ import "server-only";
 import type pg from "pg";
 import { type BinaryRows, copyBinary } from "./copy-binary";
 import { copyJson, copyRows, copyText, copyTime } from "./copy-encode";
-import { entityRowsOf, incidentRowsOf, RESOLVE_ENTITIES, RESOLVE_INCIDENTS, SELECT_ENTITIES, SELECT_INCIDENTS, UPSERT_ENTITIES, UPSERT_INCIDENTS } from "./bulk-sql";
+import { entityKey, entityRowsOf, incidentRowsOf, RESOLVE_ENTITIES, RESOLVE_INCIDENTS, SELECT_ENTITIES, SELECT_INCIDENTS, UPSERT_ENTITIES, UPSERT_INCIDENTS } from "./bulk-sql";
 import type { NormalizedEvent } from "./store-events";
 import { opensIncident } from "./store-events";
 import { batchStartStatements, moveStaged, type SqlRunner, sourceMissing, type StoreResult } from "./store-sql";
@@ -111,7 +111,7 @@ async function writeDirect(c: pg.Client, sourceId: number, batch: NormalizedEven
   const entityIdOf =
     ent.types.length === 0
       ? new Map<string, number>()
-      : await resolveIds(c, RESOLVE_ENTITIES, [ent.types, ent.values, ent.firsts, ent.lasts], SELECT_ENTITIES, [ent.types, ent.values], (r) => `${r.type}\u0000${r.value}`, ent.types.length);
+      : await resolveIds(c, RESOLVE_ENTITIES, [ent.types, ent.values, ent.firsts, ent.lasts], SELECT_ENTITIES, [ent.types, ent.values], (r) => entityKey(r.type as string, r.value as string), ent.types.length);
 
   await copyBinary(c, EVENT_COPY, (out) => writeEventRows(out, fresh, ids, incidentIds, sourceId));
   if (ent.types.length > 0) {
@@ -166,9 +166,12 @@ function* stageEntityRows(events: NormalizedEvent[]): Generator<string> {
   }
 }
 
+/** The shared SQL helpers (store-sql.ts) on one of the writer's connections. */
+export const runnerOn = (c: pg.Client): SqlRunner => ({ exec: async (text, params) => (await c.query(text, params)).rowCount ?? 0 });
+
 /** The shared path of storeEvents: stage tables, then set-based moves with ON CONFLICT. */
 async function writeStaged(c: pg.Client, sourceId: number, batch: NormalizedEvent[]): Promise<StoreResult> {
-  const sql: SqlRunner = { exec: async (text, params) => (await c.query(text, params)).rowCount ?? 0 };
+  const sql = runnerOn(c);
   await copyRows(c, `COPY lockboard_stage_event (k, t, kind, sev, msg, fp, title, opens, raw, f) FROM STDIN`, stageEventRows(batch));
   const hasEntities = batch.some((e) => e.entities.length > 0);
   if (hasEntities) await copyRows(c, `COPY lockboard_stage_entity (k, typ, val, role, t) FROM STDIN`, stageEntityRows(batch));

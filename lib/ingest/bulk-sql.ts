@@ -107,7 +107,8 @@ export function incidentRowsOf(fresh: NormalizedEvent[]) {
   };
 }
 
-const entityKey = (type: string, value: string) => `${type}\u0000${value}`;
+/** How an entity is found again in the maps of one batch. */
+export const entityKey = (type: string, value: string) => `${type}\u0000${value}`;
 
 /** Distinct entities of the new events with their first/last seen, and their links to the events. */
 export function entityRowsOf(fresh: NormalizedEvent[]) {

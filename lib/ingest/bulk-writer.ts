@@ -1,6 +1,6 @@
 import "server-only";
 import pg from "pg";
-import { type BatchContext, type OpeningTurn, writeBatchIn } from "./bulk-batch";
+import { type BatchContext, type OpeningTurn, runnerOn, writeBatchIn } from "./bulk-batch";
 import type { NormalizedEvent } from "./store-events";
 import { uniqueByKey } from "./store-events";
 import { type Checkpoint, CREATE_STAGE, saveCheckpointIn, type StoreResult } from "./store-sql";
@@ -34,7 +34,8 @@ type StreamOrder = { next: number; done: Map<number, Checkpoint | null>; saved: 
  * behind a crash is read again and recognised by key.
  */
 export class BulkEventWriter {
-  private turn = 0;
+  /** Round robin over the connections. */
+  private nextLane = 0;
   /** Resolves once the latest batch handed in has opened its transaction. */
   private opened: Promise<unknown> = Promise.resolve();
   private readonly streams = new Map<string, StreamOrder>();
@@ -78,7 +79,7 @@ export class BulkEventWriter {
     const batch = ascending ? events : uniqueByKey(events);
     const order = checkpoint ? this.orderOf(sourceId, checkpoint) : null;
     const seq = order ? order.next++ : 0;
-    const lane = this.lanes[this.turn++ % this.lanes.length];
+    const lane = this.lanes[this.nextLane++ % this.lanes.length];
     const after = this.opened;
     let done = () => {};
     this.opened = new Promise<void>((r) => (done = r));
@@ -136,7 +137,7 @@ export class BulkEventWriter {
       }
       if (!last) return;
       o.saved = upTo;
-      await saveCheckpointIn({ exec: async (text, params) => (await c.query(text, params)).rowCount ?? 0 }, sourceId, last);
+      await saveCheckpointIn(runnerOn(c), sourceId, last);
     });
     return o.saving;
   }
