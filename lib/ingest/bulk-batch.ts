@@ -1,13 +1,9 @@
 import "server-only";
 import type pg from "pg";
-import { type BinaryRows, copyBinary } from "./copy-binary";
-import { copyJson, copyRows, copyText, copyTime } from "./copy-encode";
-import { entityKey, entityRowsOf, incidentRowsOf, RESOLVE_ENTITIES, RESOLVE_INCIDENTS, SELECT_ENTITIES, SELECT_INCIDENTS, UPSERT_ENTITIES, UPSERT_INCIDENTS } from "./bulk-sql";
-import type { NormalizedEvent } from "./store-events";
-import { opensIncident } from "./store-events";
-import { batchStartStatements, moveStaged, type SqlRunner, sourceMissing, type StoreResult } from "./store-sql";
-
-const EVENT_COPY = `COPY "Event" ("id","eventKey","sourceId","occurredAt","kind","severity","message","fingerprint","raw","fields","incidentId") FROM STDIN`;
+import { copyBinary, RowBuffer } from "./copy-binary";
+import { entityRowsOf, incidentRowsOf, RESOLVE_ENTITIES, RESOLVE_INCIDENTS, SELECT_ENTITIES, SELECT_INCIDENTS, UPSERT_INCIDENTS, WIDEN_ENTITIES, entityKey } from "./bulk-sql";
+import { type EncodedBatch, EVENT_COLUMNS } from "./encoded-batch";
+import { batchStartStatements, lockSourceForWrite, type SqlRunner, sourceMissing, type StoreResult } from "./store-sql";
 
 /** What one connection of the bulk writer knows about the store. */
 export type BatchContext = {
@@ -16,125 +12,158 @@ export type BatchContext = {
   idSequence: string;
 };
 
-/** The i-th new event's id. */
-type Ids = { at: (i: number) => number };
+/** When a batch may open (its predecessor has), and how it tells its successor it has. */
+export type OpeningTurn = { after: Promise<unknown>; done: () => void };
 
-function writeEventRows(out: BinaryRows, events: NormalizedEvent[], ids: Ids, incidentIds: (number | undefined)[], sourceId: number): void {
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i];
-    const inc = incidentIds[i];
-    out.row(11);
-    out.int8(ids.at(i));
-    out.text(e.eventKey);
-    out.int4(sourceId);
-    out.time(e.occurredAt);
-    out.text(e.kind);
-    out.text(e.severity);
-    out.text(e.message);
-    out.text(e.fingerprint);
-    out.text(e.raw);
-    out.json(e.fields);
-    if (inc === undefined) out.nul();
-    else out.int4(inc);
-  }
-}
+/** Temp tables of the staged path (one set per connection). */
+export const CREATE_COPY_STAGE = [
+  `CREATE TEMP TABLE IF NOT EXISTS lockboard_copy_event (LIKE "Event" INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`,
+  `CREATE TEMP TABLE IF NOT EXISTS lockboard_copy_fresh (id bigint) ON COMMIT DELETE ROWS`,
+];
 
 /**
  * One batch in one transaction on `c`: which keys are stored already (one index range scan for a
- * file's zero-padded keys), the new events' incidents and entities (ids first, counts last), ids
- * from Event's sequence, then COPY straight into "Event" and "EventEntity". A key committed by
- * another writer meanwhile stops the COPY; the batch is then redone through the stage tables,
- * whose INSERT … ON CONFLICT skips it. Leaves the transaction open for the caller to commit.
+ * file's zero-padded keys), the batch's incidents and entities (ids first, counts last), ids from
+ * Event's sequence written into the encoded rows, then COPY straight into "Event" and
+ * "EventEntity". When some keys are stored already, or another writer commits one meanwhile (the
+ * COPY stops on it), the rows go through a temp table and `INSERT … ON CONFLICT DO NOTHING`, and
+ * only what that inserted is linked and counted. Leaves the transaction open for the caller.
  */
-export async function writeBatchIn(c: pg.Client, ctx: BatchContext, sourceId: number, batch: NormalizedEvent[], ascending: boolean, turn: OpeningTurn): Promise<StoreResult> {
+export async function writeBatchIn(c: pg.Client, ctx: BatchContext, b: EncodedBatch, turn: OpeningTurn): Promise<StoreResult> {
   // A file's keys share a prefix and differ in a zero-padded offset: the range holds only this
   // batch's keys, and a first ingest answers with one index descent instead of a probe per event.
-  // (Should byte order and JS order disagree on a key, the COPY meets it and the staged path runs.)
-  const range = ascending && ctx.byteOrder && batch.length > 0 ? [batch[0].eventKey, batch[batch.length - 1].eventKey] : null;
+  const range = b.ascending && ctx.byteOrder && b.length > 0;
   let start: string[];
   let head: string[];
   let results: pg.QueryResult[];
-  // One round trip opens the transaction, checks the source, takes ids and finds the stored keys.
+  // One round trip opens the transaction, checks the source, takes ids and counts the stored keys.
   // Batches open in the order they were handed in, so ids follow read order across connections;
   // the next may open once this one has, whatever happened to it.
   try {
-    start = batchStartStatements(sourceId);
-    head = ["BEGIN", ...start, "SAVEPOINT direct", idsStatement(c, ctx.idSequence, batch.length)];
-    if (range) head.push(`SELECT "eventKey" AS k FROM "Event" WHERE "eventKey" BETWEEN ${c.escapeLiteral(range[0])} AND ${c.escapeLiteral(range[1])}`);
+    start = batchStartStatements(b.sourceId);
+    head = ["BEGIN", ...start, "SAVEPOINT direct", idsStatement(c, ctx.idSequence, b.length)];
+    if (range) head.push(`SELECT count(*)::int AS n FROM "Event" WHERE "eventKey" BETWEEN ${c.escapeLiteral(b.firstKey)} AND ${c.escapeLiteral(b.lastKey)}`);
     await turn.after;
     results = (await c.query(head.join(";\n"))) as unknown as pg.QueryResult[];
   } finally {
     turn.done();
   }
-  if (results[start.length].rowCount === 0) throw sourceMissing(sourceId);
-  const ids = await idsFrom(c, ctx.idSequence, batch.length, results[start.length + 2].rows[0]);
-  const stored = range
-    ? new Set(results[head.length - 1].rows.map((x) => x.k as string))
-    : batch.length === 0
-      ? new Set<string>()
-      : new Set((await c.query<{ k: string }>(`SELECT "eventKey" AS k FROM "Event" WHERE "eventKey" = ANY($1::text[])`, [batch.map((e) => e.eventKey)])).rows.map((x) => x.k));
-  try {
-    const res = await writeDirect(c, sourceId, batch, stored, ids);
-    await c.query("RELEASE SAVEPOINT direct");
-    return res;
-  } catch (err) {
-    if ((err as { code?: string }).code !== "23505") throw err;
-    await c.query("ROLLBACK TO SAVEPOINT direct");
-    return writeStaged(c, sourceId, batch);
+  if (results[start.length].rowCount === 0) throw sourceMissing(b.sourceId);
+  if (b.length === 0) return { inserted: 0, duplicates: 0, incidents: 0 };
+  await setIds(c, ctx.idSequence, b, results[start.length + 2].rows[0]);
+  // Without a usable range (keys out of order, or a collation that is not bytewise) the count is
+  // unknown: the staged path finds out row by row.
+  const stored = range ? (results[head.length - 1].rows[0].n as number) : b.keys ? await countStored(c, b.keys) : -1;
+  if (stored === b.length) return { inserted: 0, duplicates: b.length, incidents: 0 };
+  if (stored === 0) {
+    try {
+      const ids = await resolveIn(c, b);
+      await copyBinary(c, `COPY "Event" (${EVENT_COLUMNS}) FROM STDIN`, b.rows);
+      const res = await finishIn(c, b, ids, null);
+      await c.query("RELEASE SAVEPOINT direct");
+      return res;
+    } catch (err) {
+      if ((err as { code?: string }).code !== "23505") throw err;
+      await c.query("ROLLBACK TO SAVEPOINT direct");
+    }
   }
+  const ids = await resolveIn(c, b);
+  return finishIn(c, b, ids, await insertStaged(c, b));
 }
 
-/** When a batch may open (its predecessor has), and how it tells its successor it has. */
-export type OpeningTurn = { after: Promise<unknown>; done: () => void };
+const countStored = async (c: pg.Client, keys: string[]) =>
+  (await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Event" WHERE "eventKey" = ANY($1::text[])`, [keys])).rows[0].n;
 
-async function resolveIds(c: pg.Client, resolve: string, params: unknown[], reselect: string, reselectParams: unknown[], keyOf: (row: Record<string, unknown>) => string, want: number): Promise<Map<string, number>> {
+/** The rows through the temp table: inserts those whose key is not stored and says which they were. */
+async function insertStaged(c: pg.Client, b: EncodedBatch): Promise<Uint8Array> {
+  // One staged writer per source at a time (as storeEvents), so its count of what is new holds.
+  await lockSourceForWrite(runnerOn(c), b.sourceId);
+  await copyBinary(c, `COPY lockboard_copy_event (${EVENT_COLUMNS}) FROM STDIN`, b.rows);
+  const { rows } = await c.query<{ id: string }>(
+    `WITH ins AS (
+       INSERT INTO "Event" (${EVENT_COLUMNS}) SELECT ${EVENT_COLUMNS} FROM lockboard_copy_event ORDER BY id
+       ON CONFLICT ("eventKey") DO NOTHING RETURNING id)
+     SELECT id::text FROM ins`,
+  );
+  const rowOf = new Map<number, number>();
+  for (let i = 0; i < b.length; i++) rowOf.set(idAt(b, i), i);
+  const fresh = new Uint8Array(b.length);
+  for (const r of rows) fresh[rowOf.get(Number(r.id))!] = 1;
+  return fresh;
+}
+
+type Resolved = { entityIds: number[]; createdEntities: Set<number> };
+
+/**
+ * The batch's incidents and entities, by id (new ones inserted: incidents with count 0, entities
+ * with their span), the incident ids written into the rows.
+ */
+async function resolveIn(c: pg.Client, b: EncodedBatch): Promise<Resolved> {
+  const inc = incidentRowsOf(b, null);
+  if (inc.fps.length > 0) {
+    const { idOf } = await resolveIds(c, RESOLVE_INCIDENTS, [inc.fps, inc.kinds, inc.titles, b.sourceId, inc.firsts, inc.lasts], SELECT_INCIDENTS, [inc.fps], (r) => r.fingerprint as string, inc.fps.length);
+    const idOfIndex = b.incidents.map((x) => idOf.get(x.fingerprint)!);
+    for (let i = 0; i < b.length; i++) if (b.incidentAt.a[i] >= 0) b.rows.setInt4(b.incidentAt.a[i], idOfIndex[b.incidentOf.a[i]]);
+  }
+  if (b.entities.length === 0) return { entityIds: [], createdEntities: new Set() };
+  const ent = entityRowsOf(b, null);
+  const { idOf, fresh } = await resolveIds(c, RESOLVE_ENTITIES, [ent.types, ent.values, ent.firsts, ent.lasts], SELECT_ENTITIES, [ent.types, ent.values], (r) => entityKey(r.type as string, r.value as string), ent.types.length);
+  return { entityIds: b.entities.map((en) => idOf.get(entityKey(en.type, en.value))!), createdEntities: fresh };
+}
+
+/**
+ * The links of the inserted rows (all, or those `fresh` marks), then the counts and spans of what
+ * was inserted: the incident and entity rows stay locked only until this transaction commits.
+ */
+async function finishIn(c: pg.Client, b: EncodedBatch, r: Resolved, fresh: Uint8Array | null): Promise<StoreResult> {
+  const inserted = fresh ? fresh.reduce((n, f) => n + f, 0) : b.length;
+  if (inserted === 0) return { inserted: 0, duplicates: b.length, incidents: 0 };
+  if (b.linkRow.n > 0) {
+    const links = new RowBuffer();
+    for (let j = 0; j < b.linkRow.n; j++) {
+      const row = b.linkRow.a[j];
+      if (fresh && !fresh[row]) continue;
+      links.row(3);
+      links.int8(idAt(b, row));
+      links.int4(r.entityIds[b.linkEntity.a[j]]);
+      const role = b.linkRole[j];
+      if (role) links.text(role);
+      else links.nul();
+    }
+    if (links.len > 0) await copyBinary(c, `COPY "EventEntity" ("eventId","entityId","role") FROM STDIN`, links);
+  }
+  const inc = incidentRowsOf(b, fresh);
+  if (inc.fps.length > 0) await c.query(UPSERT_INCIDENTS, [b.sourceId, inc.fps, inc.kinds, inc.titles, inc.firsts, inc.lasts, inc.counts, inc.minuteFps, inc.minutes, inc.minuteCounts]);
+  const seen = entityRowsOf(b, fresh);
+  const widen = { ids: [] as number[], firsts: [] as string[], lasts: [] as string[] };
+  for (let j = 0; j < seen.index.length; j++) {
+    const id = r.entityIds[seen.index[j]];
+    if (r.createdEntities.has(id)) continue; // inserted by this batch with its span already
+    widen.ids.push(id);
+    widen.firsts.push(seen.firsts[j]);
+    widen.lasts.push(seen.lasts[j]);
+  }
+  if (widen.ids.length > 0) await c.query(WIDEN_ENTITIES, [widen.ids, widen.firsts, widen.lasts]);
+  return { inserted, duplicates: b.length - inserted, incidents: inc.fps.length };
+}
+
+/** Ids by key; `fresh` holds the ids this statement inserted (RESOLVE_ENTITIES says which). */
+async function resolveIds(c: pg.Client, resolve: string, params: unknown[], reselect: string, reselectParams: unknown[], keyOf: (row: Record<string, unknown>) => string, want: number): Promise<{ idOf: Map<string, number>; fresh: Set<number> }> {
   const idOf = new Map<string, number>();
-  for (const row of (await c.query(resolve, params)).rows) idOf.set(keyOf(row), row.id as number);
+  const fresh = new Set<number>();
+  for (const row of (await c.query(resolve, params)).rows) {
+    idOf.set(keyOf(row), row.id as number);
+    if (row.fresh === true) fresh.add(row.id as number);
+  }
   // Inserted and committed by another writer while this statement waited on it: not in its snapshot.
   if (idOf.size < want) for (const row of (await c.query(reselect, reselectParams)).rows) idOf.set(keyOf(row), row.id as number);
-  return idOf;
+  return { idOf, fresh };
 }
 
-async function writeDirect(c: pg.Client, sourceId: number, batch: NormalizedEvent[], stored: Set<string>, batchIds: Ids): Promise<StoreResult> {
-  const fresh = stored.size === 0 ? batch : batch.filter((e) => !stored.has(e.eventKey));
-  // One id per event of the batch was taken; stored ones leave a gap.
-  const ids: Ids = fresh === batch ? batchIds : idsOfFresh(batch, stored, batchIds);
-  if (fresh.length === 0) return { inserted: 0, duplicates: batch.length, incidents: 0 };
-
-  const inc = incidentRowsOf(fresh);
-  const incidentIdOf =
-    inc.fps.length === 0
-      ? new Map<string, number>()
-      : await resolveIds(c, RESOLVE_INCIDENTS, [inc.fps, inc.kinds, inc.titles, sourceId, inc.firsts, inc.lasts], SELECT_INCIDENTS, [inc.fps], (r) => r.fingerprint as string, inc.fps.length);
-  const incidentIds = fresh.map((e) => (opensIncident(e) ? incidentIdOf.get(e.fingerprint) : undefined));
-  const ent = entityRowsOf(fresh);
-  const entityIdOf =
-    ent.types.length === 0
-      ? new Map<string, number>()
-      : await resolveIds(c, RESOLVE_ENTITIES, [ent.types, ent.values, ent.firsts, ent.lasts], SELECT_ENTITIES, [ent.types, ent.values], (r) => entityKey(r.type as string, r.value as string), ent.types.length);
-
-  await copyBinary(c, EVENT_COPY, (out) => writeEventRows(out, fresh, ids, incidentIds, sourceId));
-  if (ent.types.length > 0) {
-    await copyBinary(c, `COPY "EventEntity" ("eventId","entityId","role") FROM STDIN`, (out) =>
-      ent.forEachLink(entityIdOf, (i, entityId, role) => {
-        out.row(3);
-        out.int8(ids.at(i));
-        out.int4(entityId);
-        if (role) out.text(role);
-        else out.nul();
-      }),
-    );
-  }
-  // Counts and first/last seen last: the rows stay locked only until this transaction commits.
-  if (inc.fps.length > 0) await c.query(UPSERT_INCIDENTS, [sourceId, inc.fps, inc.kinds, inc.titles, inc.firsts, inc.lasts, inc.counts, inc.minuteFps, inc.minutes, inc.minuteCounts]);
-  if (ent.types.length > 0) await c.query(UPSERT_ENTITIES, [ent.types, ent.values, ent.firsts, ent.lasts]);
-  return { inserted: fresh.length, duplicates: batch.length - fresh.length, incidents: inc.fps.length };
-}
-
-function idsOfFresh(batch: NormalizedEvent[], stored: Set<string>, batchIds: Ids): Ids {
-  const list: number[] = [];
-  for (let i = 0; i < batch.length; i++) if (!stored.has(batch[i].eventKey)) list.push(batchIds.at(i));
-  return { at: (i) => list[i] };
+/** A row's event id, as written into its COPY row. */
+function idAt(b: EncodedBatch, row: number): number {
+  const at = b.idAt.a[row];
+  return b.rows.buf.readInt32BE(at) * 4294967296 + b.rows.buf.readUInt32BE(at + 4);
 }
 
 /**
@@ -146,34 +175,18 @@ function idsStatement(c: pg.Client, idSequence: string, n: number): string {
   return `SELECT min(v)::text AS lo, max(v)::text AS hi FROM (SELECT nextval(${c.escapeLiteral(idSequence)}::regclass) AS v FROM generate_series(1, ${Math.trunc(n)})) s`;
 }
 
-async function idsFrom(c: pg.Client, idSequence: string, n: number, row: { lo: string | null; hi: string | null }): Promise<Ids> {
+/** Writes the batch's ids into its rows, in read order. */
+async function setIds(c: pg.Client, idSequence: string, b: EncodedBatch, row: { lo: string | null; hi: string | null }): Promise<void> {
+  const n = b.length;
   const lo = Number(row.lo);
-  if (n === 0 || Number(row.hi) - lo + 1 === n) return { at: (i) => lo + i };
-  const all = await c.query<{ v: string }>(`SELECT nextval($1::regclass)::text AS v FROM generate_series(1, $2::int)`, [idSequence, n]);
-  const list = all.rows.map((x) => Number(x.v)).sort((a, b) => a - b);
-  return { at: (i) => list[i] };
-}
-
-function* stageEventRows(events: NormalizedEvent[]): Generator<string> {
-  for (const e of events) {
-    yield `${copyText(e.eventKey)}\t${copyTime(e.occurredAt)}\t${copyText(e.kind)}\t${copyText(e.severity)}\t${copyText(e.message)}\t${copyText(e.fingerprint)}\t${copyText(e.title)}\t${opensIncident(e) ? "t" : "f"}\t${copyText(e.raw)}\t${copyJson(e.fields)}\n`;
+  let at = (i: number) => lo + i;
+  if (Number(row.hi) - lo + 1 !== n) {
+    const all = await c.query<{ v: string }>(`SELECT nextval($1::regclass)::text AS v FROM generate_series(1, $2::int)`, [idSequence, n]);
+    const list = all.rows.map((x) => Number(x.v)).sort((x, y) => x - y);
+    at = (i) => list[i];
   }
-}
-
-function* stageEntityRows(events: NormalizedEvent[]): Generator<string> {
-  for (const e of events) {
-    for (const en of e.entities) yield `${copyText(e.eventKey)}\t${copyText(en.type)}\t${copyText(en.value)}\t${en.role ? copyText(en.role) : "\\N"}\t${copyTime(e.occurredAt)}\n`;
-  }
+  for (let i = 0; i < n; i++) b.rows.setInt8(b.idAt.a[i], at(i));
 }
 
 /** The shared SQL helpers (store-sql.ts) on one of the writer's connections. */
 export const runnerOn = (c: pg.Client): SqlRunner => ({ exec: async (text, params) => (await c.query(text, params)).rowCount ?? 0 });
-
-/** The shared path of storeEvents: stage tables, then set-based moves with ON CONFLICT. */
-async function writeStaged(c: pg.Client, sourceId: number, batch: NormalizedEvent[]): Promise<StoreResult> {
-  const sql = runnerOn(c);
-  await copyRows(c, `COPY lockboard_stage_event (k, t, kind, sev, msg, fp, title, opens, raw, f) FROM STDIN`, stageEventRows(batch));
-  const hasEntities = batch.some((e) => e.entities.length > 0);
-  if (hasEntities) await copyRows(c, `COPY lockboard_stage_entity (k, typ, val, role, t) FROM STDIN`, stageEntityRows(batch));
-  return moveStaged(sql, sourceId, batch.length, hasEntities);
-}

@@ -1,6 +1,5 @@
 import "server-only";
-import type { NormalizedEvent } from "./store-events";
-import { opensIncident } from "./store-events";
+import type { EncodedBatch } from "./encoded-batch";
 import { INCIDENT_ON_CONFLICT, pgText } from "./store-sql";
 
 /**
@@ -45,7 +44,10 @@ export const UPSERT_INCIDENTS = `
     ON CONFLICT ("incidentId","minute") DO UPDATE SET "count" = "IncidentMinute"."count" + EXCLUDED."count")
   SELECT id, "fingerprint" FROM up`;
 
-/** Entities the same way: ids up front (new ones inserted), first/last seen widened at the end. */
+/**
+ * Entities the same way, ids up front. A new entity is inserted with its batch's first/last seen
+ * already (`fresh`), so only entities stored before need widening at the end.
+ */
 export const RESOLVE_ENTITIES = `
   WITH want AS (SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS w(typ, val, first, last)),
   ins AS (
@@ -55,100 +57,93 @@ export const RESOLVE_ENTITIES = `
     ORDER BY w.typ, w.val
     ON CONFLICT ("type","value") DO NOTHING
     RETURNING id, "type", "value")
-  SELECT id, "type", "value" FROM ins
+  SELECT id, "type", "value", true AS fresh FROM ins
   UNION ALL
-  SELECT e.id, e."type", e."value" FROM "Entity" e JOIN want w ON e."type" = w.typ AND e."value" = w.val`;
+  SELECT e.id, e."type", e."value", false FROM "Entity" e JOIN want w ON e."type" = w.typ AND e."value" = w.val`;
 
 export const SELECT_ENTITIES = `SELECT e.id, e."type", e."value" FROM "Entity" e JOIN unnest($1::text[], $2::text[]) AS w(typ, val) ON e."type" = w.typ AND e."value" = w.val`;
 
-export const UPSERT_ENTITIES = `
-  INSERT INTO "Entity" ("type","value","firstSeen","lastSeen")
-  SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS w(typ, val, first, last)
-  ORDER BY w.typ, w.val
-  ON CONFLICT ("type","value") DO UPDATE SET
-    "firstSeen" = LEAST("Entity"."firstSeen", EXCLUDED."firstSeen"),
-    "lastSeen" = GREATEST("Entity"."lastSeen", EXCLUDED."lastSeen")
-  RETURNING id, "type", "value"`;
-
-type Span = { kind: string; title: string; first: number; last: number; n: number };
-
-/** New events that open an incident, grouped by fingerprint and by (fingerprint, minute). */
-export function incidentRowsOf(fresh: NormalizedEvent[]) {
-  const byFp = new Map<string, Span>();
-  const byMinute = new Map<string, Map<number, number>>();
-  for (const e of fresh) {
-    if (!opensIncident(e)) continue;
-    const t = e.occurredAt.getTime();
-    const g = byFp.get(e.fingerprint);
-    if (!g) byFp.set(e.fingerprint, { kind: e.kind, title: e.title, first: t, last: t, n: 1 });
-    else {
-      g.n++;
-      if (t < g.first) g.first = t;
-      if (t > g.last) g.last = t;
-    }
-    let mins = byMinute.get(e.fingerprint);
-    if (!mins) byMinute.set(e.fingerprint, (mins = new Map()));
-    const minute = Math.floor(t / 60_000) * 60_000;
-    mins.set(minute, (mins.get(minute) ?? 0) + 1);
-  }
-  const iso = (ms: number) => new Date(ms).toISOString();
-  const spans = [...byFp];
-  const minuteRows = [...byMinute].flatMap(([fp, m]) => [...m].map(([minute, n]) => ({ fp, minute, n })));
-  return {
-    fps: spans.map(([fp]) => fp),
-    kinds: spans.map(([, g]) => g.kind),
-    titles: spans.map(([, g]) => pgText(g.title)),
-    firsts: spans.map(([, g]) => iso(g.first)),
-    lasts: spans.map(([, g]) => iso(g.last)),
-    counts: spans.map(([, g]) => g.n),
-    minuteFps: minuteRows.map((r) => r.fp),
-    minutes: minuteRows.map((r) => iso(r.minute)),
-    minuteCounts: minuteRows.map((r) => r.n),
-  };
-}
+/**
+ * Widens first/last seen of entities stored before this batch, in id order (so two writers lock
+ * them in the same order), and writes nothing where the span already covers the batch's: most
+ * entities of a batch (pids, relations) are seen again within the minute.
+ */
+export const WIDEN_ENTITIES = `
+  WITH w AS (
+    SELECT e.id, w.first, w.last
+    FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[]) AS w(id, first, last)
+    JOIN "Entity" e ON e.id = w.id
+    WHERE w.first < e."firstSeen" OR w.last > e."lastSeen"
+    ORDER BY e.id
+    FOR UPDATE OF e)
+  UPDATE "Entity" e SET "firstSeen" = LEAST(e."firstSeen", w.first), "lastSeen" = GREATEST(e."lastSeen", w.last) FROM w WHERE e.id = w.id`;
 
 /** How an entity is found again in the maps of one batch. */
 export const entityKey = (type: string, value: string) => `${type}\u0000${value}`;
 
-/** Distinct entities of the new events with their first/last seen, and their links to the events. */
-export function entityRowsOf(fresh: NormalizedEvent[]) {
-  const spans = new Map<string, { type: string; value: string; first: number; last: number }>();
-  for (const e of fresh) {
-    if (e.entities.length === 0) continue;
-    const t = e.occurredAt.getTime();
-    for (const en of e.entities) {
-      // Keyed by the stored text, so the ids the upsert returns are found again.
-      const type = pgText(en.type);
-      const value = pgText(en.value);
-      const k = entityKey(type, value);
-      const s = spans.get(k);
-      if (!s) spans.set(k, { type, value, first: t, last: t });
-      else {
-        if (t < s.first) s.first = t;
-        if (t > s.last) s.last = t;
-      }
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * A batch's incidents with their first/last seen, counts and per-minute counts, over the rows
+ * `fresh` allows (all when null). Incidents none of whose rows are fresh are left out.
+ */
+export function incidentRowsOf(b: EncodedBatch, fresh: Uint8Array | null) {
+  const k = b.incidents.length;
+  const first = new Float64Array(k).fill(Infinity);
+  const last = new Float64Array(k).fill(-Infinity);
+  const n = new Int32Array(k);
+  const byMinute: Map<number, number>[] = [];
+  for (let i = 0; i < b.length; i++) {
+    const idx = b.incidentOf.a[i];
+    if (idx < 0 || (fresh && !fresh[i])) continue;
+    const t = b.time.a[i];
+    if (t < first[idx]) first[idx] = t;
+    if (t > last[idx]) last[idx] = t;
+    n[idx]++;
+    const mins = (byMinute[idx] ??= new Map());
+    const minute = Math.floor(t / 60_000) * 60_000;
+    mins.set(minute, (mins.get(minute) ?? 0) + 1);
+  }
+  const out = { fps: [] as string[], kinds: [] as string[], titles: [] as string[], firsts: [] as string[], lasts: [] as string[], counts: [] as number[], minuteFps: [] as string[], minutes: [] as string[], minuteCounts: [] as number[] };
+  for (let idx = 0; idx < k; idx++) {
+    if (n[idx] === 0) continue;
+    const inc = b.incidents[idx];
+    out.fps.push(inc.fingerprint);
+    out.kinds.push(inc.kind);
+    out.titles.push(pgText(inc.title));
+    out.firsts.push(iso(first[idx]));
+    out.lasts.push(iso(last[idx]));
+    out.counts.push(n[idx]);
+    for (const [minute, c] of byMinute[idx]) {
+      out.minuteFps.push(inc.fingerprint);
+      out.minutes.push(iso(minute));
+      out.minuteCounts.push(c);
     }
   }
-  const rows = [...spans.values()];
-  return {
-    types: rows.map((r) => r.type),
-    values: rows.map((r) => r.value),
-    firsts: rows.map((r) => new Date(r.first).toISOString()),
-    lasts: rows.map((r) => new Date(r.last).toISOString()),
-    /** One link per (event, entity), with the event's index in `fresh`; the first role named wins. */
-    forEachLink(entityIdOf: Map<string, number>, link: (eventIndex: number, entityId: number, role: string | undefined) => void): void {
-      for (let i = 0; i < fresh.length; i++) {
-        const e = fresh[i];
-        if (e.entities.length === 0) continue;
-        const seen: number[] = [];
-        for (const en of e.entities) {
-          const id = entityIdOf.get(entityKey(pgText(en.type), pgText(en.value)));
-          if (id === undefined) throw new Error(`entity ${en.type}=${en.value} was not stored`);
-          if (seen.includes(id)) continue;
-          seen.push(id);
-          link(i, id, en.role || undefined);
-        }
-      }
-    },
-  };
+  return out;
+}
+
+/** A batch's entities with their first/last seen over the links of rows `fresh` allows (all when null). */
+export function entityRowsOf(b: EncodedBatch, fresh: Uint8Array | null) {
+  const k = b.entities.length;
+  const first = new Float64Array(k).fill(Infinity);
+  const last = new Float64Array(k).fill(-Infinity);
+  for (let j = 0; j < b.linkRow.n; j++) {
+    const row = b.linkRow.a[j];
+    if (fresh && !fresh[row]) continue;
+    const idx = b.linkEntity.a[j];
+    const t = b.time.a[row];
+    if (t < first[idx]) first[idx] = t;
+    if (t > last[idx]) last[idx] = t;
+  }
+  const out = { index: [] as number[], types: [] as string[], values: [] as string[], firsts: [] as string[], lasts: [] as string[] };
+  for (let idx = 0; idx < k; idx++) {
+    if (first[idx] === Infinity) continue;
+    out.index.push(idx);
+    out.types.push(b.entities[idx].type);
+    out.values.push(b.entities[idx].value);
+    out.firsts.push(iso(first[idx]));
+    out.lasts.push(iso(last[idx]));
+  }
+  return out;
 }

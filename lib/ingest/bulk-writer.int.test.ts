@@ -118,6 +118,38 @@ describe("the bulk writer (COPY straight into Event)", () => {
     }
   });
 
+  it("a batch part of which is stored (a resumed read), or out of key order, inserts, links and counts only its new rows", async () => {
+    const prisma = getPrisma();
+    const source = await prisma.source.create({ data: { name: `bulk-partial-${run}`, kind: "log" } });
+    const at = Date.parse("2026-11-23T04:00:30.000Z");
+    const event = (i: number): NormalizedEvent => ({
+      eventKey: `${source.id}:partial-${run}:${String(i).padStart(12, "0")}`,
+      // Two minutes apart: each event its own minute of the incident.
+      occurredAt: new Date(at + i * 120_000),
+      kind: "duplicate_key", severity: "error", message: "duplicate key value violates unique constraint",
+      title: "Duplicate key", fingerprint: `dup:partial-${run}`, raw: `line ${i}`, fields: { i },
+      entities: [{ type: "session_uuid", value: `partial-${run}-${i}` }, { type: "pid", value: `partial-${run}`, role: "holder" }],
+    });
+    const writer = await BulkEventWriter.open();
+    try {
+      expect(await writer.write(source.id, [event(1)])).toEqual({ inserted: 1, duplicates: 0, incidents: 1 });
+      expect(await writer.write(source.id, [event(0), event(1), event(2)])).toEqual({ inserted: 2, duplicates: 1, incidents: 1 });
+      expect(await writer.write(source.id, [event(4), event(3), event(1)])).toEqual({ inserted: 2, duplicates: 1, incidents: 1 });
+    } finally {
+      await writer.close();
+    }
+    const events = await prisma.event.findMany({ where: { sourceId: source.id }, orderBy: { eventKey: "asc" }, include: { entities: { include: { entity: true } } } });
+    expect(events.map((e) => e.raw)).toEqual(["line 0", "line 1", "line 2", "line 3", "line 4"]);
+    for (const [i, e] of events.entries()) expect(e.entities.map((l) => `${l.entity.type}=${l.entity.value}/${l.role}`).sort()).toEqual([`pid=partial-${run}/holder`, `session_uuid=partial-${run}-${i}/null`]);
+    const incident = await prisma.incident.findUniqueOrThrow({ where: { fingerprint: `dup:partial-${run}` }, include: { minutes: { orderBy: { minute: "asc" } } } });
+    expect(incident.count).toBe(5);
+    expect(incident.minutes.map((m) => m.count)).toEqual([1, 1, 1, 1, 1]);
+    expect([incident.firstSeen.getTime(), incident.lastSeen.getTime()]).toEqual([at, at + 4 * 120_000]);
+    expect(events.every((e) => e.incidentId === incident.id)).toBe(true);
+    const pid = await prisma.entity.findUniqueOrThrow({ where: { type_value: { type: "pid", value: `partial-${run}` } } });
+    expect([pid.firstSeen.getTime(), pid.lastSeen.getTime()]).toEqual([at, at + 4 * 120_000]);
+  });
+
   it("stores awkward text exactly as the Prisma path does: NUL, lone surrogates, tabs, backslashes, non-ASCII, bigints", async () => {
     const prisma = getPrisma();
     const awkward = ["tab\there", "back\\slash \\N", "new\nline\r\n", "nul\u0000byte", "lone \ud800 high", "lone \udc00 low", "ünïcødé ✓ 🦀", "x".repeat(70_000), ""];

@@ -1,6 +1,7 @@
 import "server-only";
 import pg from "pg";
-import { type BatchContext, type OpeningTurn, runnerOn, writeBatchIn } from "./bulk-batch";
+import { type BatchContext, CREATE_COPY_STAGE, type OpeningTurn, runnerOn, writeBatchIn } from "./bulk-batch";
+import { EncodedBatch } from "./encoded-batch";
 import type { NormalizedEvent } from "./store-events";
 import { uniqueByKey } from "./store-events";
 import { type Checkpoint, CREATE_STAGE, saveCheckpointIn, type StoreResult } from "./store-sql";
@@ -13,12 +14,6 @@ function lanesFromEnv(value: string | undefined): number {
   return n;
 }
 const RETRIES = 5;
-
-/** Whether keys strictly increase (so they are distinct), in one pass and no set. */
-function strictlyAscending(events: NormalizedEvent[]): boolean {
-  for (let i = 1; i < events.length; i++) if (!(events[i - 1].eventKey < events[i].eventKey)) return false;
-  return true;
-}
 
 type Lane = { client: pg.Client; idle: Promise<unknown> };
 
@@ -58,7 +53,7 @@ export class BulkEventWriter {
         const client = new pg.Client({ connectionString: databaseUrl, application_name: "lockboard-ingest" });
         lanes.push({ client, idle: Promise.resolve() });
         await client.connect();
-        for (const c of CREATE_STAGE) await client.query(c);
+        for (const c of [...CREATE_STAGE, ...CREATE_COPY_STAGE]) await client.query(c);
       }
       const { rows } = await lanes[0].client.query<{ c: boolean; seq: string }>(
         `SELECT coalesce(a.attcollation = 950 OR (a.attcollation = 100 AND d.datcollate IN ('C', 'POSIX')), false) AS c,
@@ -73,10 +68,25 @@ export class BulkEventWriter {
     }
   }
 
-  async write(sourceId: number, events: NormalizedEvent[], checkpoint?: Checkpoint): Promise<StoreResult> {
-    // A file's events come in read order with distinct keys; other batches may repeat a key.
-    const ascending = strictlyAscending(events);
-    const batch = ascending ? events : uniqueByKey(events);
+  /** An empty batch for `write`, encoded as events are added (the ingest pipeline fills it as it parses). */
+  batch(sourceId: number): EncodedBatch {
+    return new EncodedBatch(sourceId, !this.ctx.byteOrder);
+  }
+
+  /** Stores a batch (events or an encoded batch); events whose key is stored already are skipped. */
+  async write(sourceId: number, events: NormalizedEvent[] | EncodedBatch, checkpoint?: Checkpoint): Promise<StoreResult> {
+    let batch: EncodedBatch;
+    let repeats = 0;
+    if (events instanceof EncodedBatch) {
+      if (events.sourceId !== sourceId) throw new Error(`batch of source ${events.sourceId} handed in for source ${sourceId}`);
+      batch = events;
+    } else {
+      // A pushed batch may repeat a key; the staged path would skip the repeat, but count it new.
+      const unique = uniqueByKey(events);
+      repeats = events.length - unique.length;
+      batch = this.batch(sourceId);
+      for (const e of unique) batch.add(e);
+    }
     const order = checkpoint ? this.orderOf(sourceId, checkpoint) : null;
     const seq = order ? order.next++ : 0;
     const lane = this.lanes[this.nextLane++ % this.lanes.length];
@@ -87,7 +97,7 @@ export class BulkEventWriter {
     const run = lane.idle.then(async () => {
       let res: StoreResult;
       try {
-        res = await this.commitBatch(lane.client, sourceId, batch, ascending, { after, done });
+        res = await this.commitBatch(lane.client, batch, { after, done });
       } catch (err) {
         order?.done.set(seq, null); // never saved past: the stream stops before this batch
         throw err;
@@ -100,14 +110,14 @@ export class BulkEventWriter {
     });
     lane.idle = run.catch(() => {});
     const res = await run;
-    return { ...res, duplicates: res.duplicates + events.length - batch.length };
+    return { ...res, duplicates: res.duplicates + repeats };
   }
 
-  private async commitBatch(c: pg.Client, sourceId: number, batch: NormalizedEvent[], ascending: boolean, turn: OpeningTurn): Promise<StoreResult> {
+  private async commitBatch(c: pg.Client, batch: EncodedBatch, turn: OpeningTurn): Promise<StoreResult> {
     for (let attempt = 1; ; attempt++) {
       try {
         // A retry opens whenever it can: its turn has passed.
-        const res = await writeBatchIn(c, this.ctx, sourceId, batch, ascending, attempt === 1 ? turn : { after: Promise.resolve(), done: () => {} });
+        const res = await writeBatchIn(c, this.ctx, batch, attempt === 1 ? turn : { after: Promise.resolve(), done: () => {} });
         await c.query("COMMIT");
         return res;
       } catch (err) {

@@ -1,6 +1,7 @@
 import "server-only";
 import type { PrismaClient } from "../store/generated/client";
 import type { BulkEventWriter } from "./bulk-writer";
+import { EncodedBatch } from "./encoded-batch";
 import { LineSplitter } from "./line-splitter";
 import type { LogLine, LogParser, LogRecord, UnparsedLine } from "./log-record";
 import { normalizeRecord, unparsedEvent } from "./normalize-record";
@@ -8,14 +9,44 @@ import { createParser, type LogFormat } from "./parsers";
 import { type NormalizedEvent, storeEvents } from "./store-events";
 import type { Checkpoint, StoreResult } from "./store-sql";
 
+/** A batch's events, collected (or encoded) as they are parsed. */
+export type EventBatch = { readonly length: number; add(e: NormalizedEvent): void };
+
 /** Where batches go: Prisma (small pushes) or the COPY writer (files). */
-export type EventStore = ((sourceId: number, events: NormalizedEvent[], checkpoint?: Checkpoint) => Promise<StoreResult>) & {
-  /** Batches it takes at once (1 unless said): the pipeline parses on while they are written. */
-  inFlight?: number;
+export type EventStore = {
+  /** An empty batch of the kind `write` takes. */
+  batch(sourceId: number): EventBatch;
+  write(sourceId: number, batch: EventBatch, checkpoint?: Checkpoint): Promise<StoreResult>;
+  /** Batches it takes at once: the pipeline parses on while they are written. */
+  inFlight: number;
 };
-export const prismaStore = (prisma: PrismaClient): EventStore => (id, events, checkpoint) => storeEvents(prisma, id, events, { checkpoint });
-export const bulkStore = (writer: BulkEventWriter): EventStore =>
-  Object.assign((id: number, events: NormalizedEvent[], checkpoint?: Checkpoint) => writer.write(id, events, checkpoint), { inFlight: writer.inFlight });
+
+class EventList implements EventBatch {
+  readonly events: NormalizedEvent[] = [];
+  get length(): number {
+    return this.events.length;
+  }
+  add(e: NormalizedEvent): void {
+    this.events.push(e);
+  }
+}
+
+function batchOf<T>(b: EventBatch, kind: abstract new (...args: never[]) => T): T {
+  if (!(b instanceof kind)) throw new Error("a batch must come from the store it is written to");
+  return b as T;
+}
+
+export const prismaStore = (prisma: PrismaClient): EventStore => ({
+  batch: () => new EventList(),
+  write: (id, b, checkpoint) => storeEvents(prisma, id, batchOf(b, EventList).events, { checkpoint }),
+  inFlight: 1,
+});
+
+export const bulkStore = (writer: BulkEventWriter): EventStore => ({
+  batch: (id) => writer.batch(id),
+  write: (id, b, checkpoint) => writer.write(id, batchOf(b, EncodedBatch), checkpoint),
+  inFlight: writer.inFlight,
+});
 
 export type IngestSummary = {
   lines: number;
@@ -50,7 +81,7 @@ export class IngestPipeline {
   readonly summary = emptySummary();
   private readonly splitter: LineSplitter;
   private readonly parser: LogParser;
-  private batch: NormalizedEvent[] = [];
+  private batch: EventBatch;
   /** Writes in flight, oldest first. */
   private inflight: Promise<void>[] = [];
   private readonly lines: LogLine[] = [];
@@ -66,6 +97,7 @@ export class IngestPipeline {
     private readonly opts: PipelineOptions = {},
   ) {
     this.keyPrefix = `${source.id}:${fileId}:`;
+    this.batch = store.batch(source.id);
     this.splitter = new LineSplitter(startOffset);
     this.parser = createParser(opts.format ?? "auto", { record: (r) => this.onRecord(r), unparsed: (u) => this.onUnparsed(u), blank: () => this.summary.blank++ }, opts);
   }
@@ -116,23 +148,23 @@ export class IngestPipeline {
     this.summary.events++;
     if (e.kind === "unclassified") this.summary.unclassified++;
     else this.summary.byKind[e.kind] = (this.summary.byKind[e.kind] ?? 0) + 1;
-    this.batch.push(e);
+    this.batch.add(e);
   }
 
   private onUnparsed(u: UnparsedLine) {
     this.summary.unparsed += u.lines;
-    this.batch.push(unparsedEvent(u, this.key(u.offset), this.now));
+    this.batch.add(unparsedEvent(u, this.key(u.offset), this.now));
   }
 
   private async cut() {
     const events = this.batch;
-    this.batch = [];
+    this.batch = this.store.batch(this.source.id);
     const cp = this.opts.checkpointStream ? { stream: this.opts.checkpointStream, fileId: this.fileId, offset: this.safeOffset } : undefined;
     if (events.length === 0 && (!cp || cp.offset === this.savedOffset)) return;
     if (cp) this.savedOffset = cp.offset;
     // As many writes in flight as the store takes; the next batch is parsed while they run.
-    await this.drain((this.store.inFlight ?? 1) - 1);
-    const p = this.store(this.source.id, events, cp).then((r) => {
+    await this.drain(this.store.inFlight - 1);
+    const p = this.store.write(this.source.id, events, cp).then((r) => {
       this.summary.inserted += r.inserted;
       this.summary.duplicates += r.duplicates;
       this.summary.incidents += r.incidents;
