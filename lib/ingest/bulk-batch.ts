@@ -1,7 +1,7 @@
 import "server-only";
 import type pg from "pg";
 import { copyBinary, RowBuffer } from "./copy-binary";
-import { entityRowsOf, incidentRowsOf, RESOLVE_ENTITIES, RESOLVE_INCIDENTS, SELECT_ENTITIES, SELECT_INCIDENTS, UPSERT_INCIDENTS, WIDEN_ENTITIES, entityKey } from "./bulk-sql";
+import { type EntityRows, entityRowsOf, type IncidentRows, incidentRowsOf, RESOLVE_ENTITIES, RESOLVE_INCIDENTS, SELECT_ENTITIES, SELECT_INCIDENTS, UPSERT_INCIDENTS, WIDEN_ENTITIES, entityKey } from "./bulk-sql";
 import { type EncodedBatch, EVENT_COLUMNS } from "./encoded-batch";
 import { batchStartStatements, lockSourceForWrite, type SqlRunner, sourceMissing, type StoreResult } from "./store-sql";
 
@@ -92,7 +92,7 @@ async function insertStaged(c: pg.Client, b: EncodedBatch): Promise<Uint8Array> 
   return fresh;
 }
 
-type Resolved = { entityIds: number[]; createdEntities: Set<number> };
+type Resolved = { entityIds: number[]; createdEntities: Set<number>; incidents: IncidentRows; entities: EntityRows };
 
 /**
  * The batch's incidents and entities, by id (new ones inserted: incidents with count 0, entities
@@ -100,15 +100,15 @@ type Resolved = { entityIds: number[]; createdEntities: Set<number> };
  */
 async function resolveIn(c: pg.Client, b: EncodedBatch): Promise<Resolved> {
   const inc = incidentRowsOf(b, null);
+  const ent = entityRowsOf(b, null);
   if (inc.fps.length > 0) {
     const { idOf } = await resolveIds(c, RESOLVE_INCIDENTS, [inc.fps, inc.kinds, inc.titles, b.sourceId, inc.firsts, inc.lasts], SELECT_INCIDENTS, [inc.fps], (r) => r.fingerprint as string, inc.fps.length);
     const idOfIndex = b.incidents.map((x) => idOf.get(x.fingerprint)!);
     for (let i = 0; i < b.length; i++) if (b.incidentAt.a[i] >= 0) b.rows.setInt4(b.incidentAt.a[i], idOfIndex[b.incidentOf.a[i]]);
   }
-  if (b.entities.length === 0) return { entityIds: [], createdEntities: new Set() };
-  const ent = entityRowsOf(b, null);
+  if (b.entities.length === 0) return { entityIds: [], createdEntities: new Set(), incidents: inc, entities: ent };
   const { idOf, fresh } = await resolveIds(c, RESOLVE_ENTITIES, [ent.types, ent.values, ent.firsts, ent.lasts], SELECT_ENTITIES, [ent.types, ent.values], (r) => entityKey(r.type as string, r.value as string), ent.types.length);
-  return { entityIds: b.entities.map((en) => idOf.get(entityKey(en.type, en.value))!), createdEntities: fresh };
+  return { entityIds: b.entities.map((en) => idOf.get(entityKey(en.type, en.value))!), createdEntities: fresh, incidents: inc, entities: ent };
 }
 
 /**
@@ -132,9 +132,9 @@ async function finishIn(c: pg.Client, b: EncodedBatch, r: Resolved, fresh: Uint8
     }
     if (links.len > 0) await copyBinary(c, `COPY "EventEntity" ("eventId","entityId","role") FROM STDIN`, links);
   }
-  const inc = incidentRowsOf(b, fresh);
+  const inc = fresh ? incidentRowsOf(b, fresh) : r.incidents;
   if (inc.fps.length > 0) await c.query(UPSERT_INCIDENTS, [b.sourceId, inc.fps, inc.kinds, inc.titles, inc.firsts, inc.lasts, inc.counts, inc.minuteFps, inc.minutes, inc.minuteCounts]);
-  const seen = entityRowsOf(b, fresh);
+  const seen = fresh ? entityRowsOf(b, fresh) : r.entities;
   const widen = { ids: [] as number[], firsts: [] as string[], lasts: [] as string[] };
   for (let j = 0; j < seen.index.length; j++) {
     const id = r.entityIds[seen.index[j]];

@@ -83,6 +83,9 @@ export const entityKey = (type: string, value: string) => `${type}\u0000${value}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+export type IncidentRows = ReturnType<typeof incidentRowsOf>;
+export type EntityRows = ReturnType<typeof entityRowsOf>;
+
 /**
  * A batch's incidents with their first/last seen, counts and per-minute counts, over the rows
  * `fresh` allows (all when null). Incidents none of whose rows are fresh are left out.

@@ -4,7 +4,7 @@ import { type BatchContext, CREATE_COPY_STAGE, type OpeningTurn, runnerOn, write
 import { EncodedBatch } from "./encoded-batch";
 import type { NormalizedEvent } from "./store-events";
 import { uniqueByKey } from "./store-events";
-import { type Checkpoint, CREATE_STAGE, saveCheckpointIn, type StoreResult } from "./store-sql";
+import { type Checkpoint, saveCheckpointIn, type StoreResult } from "./store-sql";
 
 /** Connections that write batches side by side (default 2): the store's work on one overlaps the other's. */
 function lanesFromEnv(value: string | undefined): number {
@@ -34,6 +34,8 @@ export class BulkEventWriter {
   /** Resolves once the latest batch handed in has opened its transaction. */
   private opened: Promise<unknown> = Promise.resolve();
   private readonly streams = new Map<string, StreamOrder>();
+  /** Row buffers of batches written, for the next batches (one per connection, and the one being filled). */
+  private readonly spare: Buffer[] = [];
 
   private constructor(
     private readonly lanes: Lane[],
@@ -53,7 +55,7 @@ export class BulkEventWriter {
         const client = new pg.Client({ connectionString: databaseUrl, application_name: "lockboard-ingest" });
         lanes.push({ client, idle: Promise.resolve() });
         await client.connect();
-        for (const c of [...CREATE_STAGE, ...CREATE_COPY_STAGE]) await client.query(c);
+        for (const c of CREATE_COPY_STAGE) await client.query(c);
       }
       const { rows } = await lanes[0].client.query<{ c: boolean; seq: string }>(
         `SELECT coalesce(a.attcollation = 950 OR (a.attcollation = 100 AND d.datcollate IN ('C', 'POSIX')), false) AS c,
@@ -70,7 +72,7 @@ export class BulkEventWriter {
 
   /** An empty batch for `write`, encoded as events are added (the ingest pipeline fills it as it parses). */
   batch(sourceId: number): EncodedBatch {
-    return new EncodedBatch(sourceId, !this.ctx.byteOrder);
+    return new EncodedBatch(sourceId, !this.ctx.byteOrder, this.spare.pop());
   }
 
   /** Stores a batch (events or an encoded batch); events whose key is stored already are skipped. */
@@ -109,7 +111,9 @@ export class BulkEventWriter {
       return res;
     });
     lane.idle = run.catch(() => {});
-    const res = await run;
+    const res = await run.finally(() => {
+      if (this.spare.length <= this.lanes.length) this.spare.push(batch.rows.buf);
+    });
     return { ...res, duplicates: res.duplicates + repeats };
   }
 

@@ -25,8 +25,9 @@ const utf8Write = (b: Buffer, s: string, offset: number): number => (b as unknow
 export class RowBuffer {
   buf: Buffer;
   len = 0;
-  constructor(initial = 1 << 16) {
-    this.buf = Buffer.allocUnsafe(initial);
+  /** Starts in `reuse` when given (a buffer whose rows were sent), so a batch's megabytes are allocated once. */
+  constructor(reuse?: Buffer) {
+    this.buf = reuse ?? Buffer.allocUnsafe(1 << 16);
   }
 
   private room(n: number): void {

@@ -41,7 +41,7 @@ export const EVENT_COLUMNS = `"id","eventKey","sourceId","occurredAt","kind","se
  * entity links, which is all the writer needs for counts, spans and links.
  */
 export class EncodedBatch {
-  readonly rows = new RowBuffer(1 << 20);
+  readonly rows: RowBuffer;
   length = 0;
   /** Keys strictly increase (a file read in order): then first and last bound them all. */
   ascending = true;
@@ -66,8 +66,10 @@ export class EncodedBatch {
   constructor(
     readonly sourceId: number,
     keepKeys: boolean,
+    buffer?: Buffer,
   ) {
     this.keys = keepKeys ? [] : null;
+    this.rows = new RowBuffer(buffer);
   }
 
   add(e: NormalizedEvent): void {
