@@ -100,14 +100,9 @@ export class RowBuffer {
     this.len += 4 + n;
   }
 
-  /** jsonb: version 1, then the JSON text. */
+  /** json: the JSON text (jsonb's rules, so the value could move to jsonb: no \u0000, no lone surrogates). */
   json(v: unknown): void {
-    const s = jsonbText(v);
-    this.room(5 + s.length * 3);
-    const n = utf8Write(this.buf, s, this.len + 5);
-    this.buf.writeInt32BE(n + 1, this.len);
-    this.buf[this.len + 4] = 1;
-    this.len += 5 + n;
+    this.text(jsonbText(v));
   }
 }
 
