@@ -13,18 +13,26 @@ import { INCIDENT_ON_CONFLICT, pgText } from "./store-sql";
  * and committed meanwhile is not in this statement's snapshot, so the caller reads again for it.
  * Rows are taken in fingerprint order everywhere, so two writers cannot lock them crosswise.
  */
+/**
+ * A correlated lookup by the unique key, one index probe per wanted row. As a join, the planner
+ * hashes the whole table once it holds more rows than the batch wants (a scan of every entity
+ * ever seen, per batch: the cost grew with the store).
+ */
+const lookup = (fromWhere: string) => `(SELECT id FROM ${fromWhere})`;
+
 export const RESOLVE_INCIDENTS = `
-  WITH want AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $5::timestamptz[], $6::timestamptz[]) AS w(fp, kind, title, first, last)),
+  WITH found AS MATERIALIZED (
+    SELECT w.*, ${lookup(`"Incident" i WHERE i."fingerprint" = w.fp`)} AS id
+    FROM unnest($1::text[], $2::text[], $3::text[], $5::timestamptz[], $6::timestamptz[]) AS w(fp, kind, title, first, last)),
   ins AS (
     INSERT INTO "Incident" ("fingerprint","kind","title","sourceId","firstSeen","lastSeen","count")
-    SELECT w.fp, w.kind, w.title, $4, w.first, w.last, 0 FROM want w
-    WHERE NOT EXISTS (SELECT 1 FROM "Incident" i WHERE i."fingerprint" = w.fp)
-    ORDER BY w.fp
+    SELECT f.fp, f.kind, f.title, $4, f.first, f.last, 0 FROM found f WHERE f.id IS NULL
+    ORDER BY f.fp
     ON CONFLICT ("fingerprint") DO NOTHING
     RETURNING id, "fingerprint")
   SELECT id, "fingerprint" FROM ins
   UNION ALL
-  SELECT i.id, i."fingerprint" FROM "Incident" i JOIN want w ON w.fp = i."fingerprint"`;
+  SELECT f.id, f.fp FROM found f WHERE f.id IS NOT NULL`;
 
 export const SELECT_INCIDENTS = `SELECT id, "fingerprint" FROM "Incident" WHERE "fingerprint" = ANY($1::text[])`;
 
@@ -49,19 +57,23 @@ export const UPSERT_INCIDENTS = `
  * already (`fresh`), so only entities stored before need widening at the end.
  */
 export const RESOLVE_ENTITIES = `
-  WITH want AS (SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS w(typ, val, first, last)),
+  WITH found AS MATERIALIZED (
+    SELECT w.*, ${lookup(`"Entity" e WHERE e."type" = w.typ AND e."value" = w.val`)} AS id
+    FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS w(typ, val, first, last)),
   ins AS (
     INSERT INTO "Entity" ("type","value","firstSeen","lastSeen")
-    SELECT w.typ, w.val, w.first, w.last FROM want w
-    WHERE NOT EXISTS (SELECT 1 FROM "Entity" e WHERE e."type" = w.typ AND e."value" = w.val)
-    ORDER BY w.typ, w.val
+    SELECT f.typ, f.val, f.first, f.last FROM found f WHERE f.id IS NULL
+    ORDER BY f.typ, f.val
     ON CONFLICT ("type","value") DO NOTHING
     RETURNING id, "type", "value")
   SELECT id, "type", "value", true AS fresh FROM ins
   UNION ALL
-  SELECT e.id, e."type", e."value", false FROM "Entity" e JOIN want w ON e."type" = w.typ AND e."value" = w.val`;
+  SELECT f.id, f.typ, f.val, false FROM found f WHERE f.id IS NOT NULL`;
 
-export const SELECT_ENTITIES = `SELECT e.id, e."type", e."value" FROM "Entity" e JOIN unnest($1::text[], $2::text[]) AS w(typ, val) ON e."type" = w.typ AND e."value" = w.val`;
+export const SELECT_ENTITIES = `
+  SELECT f.id, f.typ AS "type", f.val AS "value"
+  FROM (SELECT w.*, ${lookup(`"Entity" e WHERE e."type" = w.typ AND e."value" = w.val`)} AS id FROM unnest($1::text[], $2::text[]) AS w(typ, val)) f
+  WHERE f.id IS NOT NULL`;
 
 /**
  * Widens first/last seen of entities stored before this batch, in id order (so two writers lock
@@ -73,7 +85,8 @@ export const WIDEN_ENTITIES = `
     SELECT e.id, w.first, w.last
     FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[]) AS w(id, first, last)
     JOIN "Entity" e ON e.id = w.id
-    WHERE w.first < e."firstSeen" OR w.last > e."lastSeen"
+    -- The id list also as an index condition: a join alone may read all of Entity.
+    WHERE e.id = ANY($1::int[]) AND (w.first < e."firstSeen" OR w.last > e."lastSeen")
     ORDER BY e.id
     FOR UPDATE OF e)
   UPDATE "Entity" e SET "firstSeen" = LEAST(e."firstSeen", w.first), "lastSeen" = GREATEST(e."lastSeen", w.last) FROM w WHERE e.id = w.id`;
