@@ -4,6 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it, inject } from "vitest";
 import { writeGeneratedPgLog } from "@/scripts/bench/pg-log-generator";
+import { applyMigrations } from "../store/migrate";
 import { disconnectPrisma, getPrisma } from "../store/prisma";
 import { BulkEventWriter } from "./bulk-writer";
 import { ingestLogFile } from "./ingest-file";
@@ -148,6 +149,37 @@ describe("the bulk writer (COPY straight into Event)", () => {
     expect(events.every((e) => e.incidentId === incident.id)).toBe(true);
     const pid = await prisma.entity.findUniqueOrThrow({ where: { type_value: { type: "pid", value: `partial-${run}` } } });
     expect([pid.firstSeen.getTime(), pid.lastSeen.getTime()]).toEqual([at, at + 4 * 120_000]);
+  });
+
+  it("in a store whose keys do not compare bytewise, finds stored keys one by one and still skips them", async () => {
+    // A database collated C.UTF-8 (not C): a key range scan could miss keys, so the writer keeps the batch's keys.
+    const name = `lockboard_utf8_${run}`;
+    const admin = new pg.Client({ connectionString: inject("embeddedUrl") });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'`);
+    await admin.end();
+    const url = inject("embeddedUrl").replace(/\/[^/?]*(\?|$)/, `/${name}$1`);
+    await applyMigrations(url);
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    const writer = await BulkEventWriter.open(url);
+    try {
+      const { rows } = await c.query<{ id: number }>(`INSERT INTO "Source" (name, kind, "updatedAt") VALUES ('utf8', 'log', now()) RETURNING id`);
+      const sourceId = rows[0].id;
+      const event = (i: number): NormalizedEvent => ({
+        eventKey: `${sourceId}:utf8:${String(i).padStart(12, "0")}`, occurredAt: new Date(Date.UTC(2026, 10, 23, 4, 0, i)), kind: "deadlock", severity: "error",
+        message: "deadlock detected", title: "Deadlock", fingerprint: "deadlock:utf8", raw: `line ${i}`, fields: {}, entities: [{ type: "pid", value: String(i) }],
+      });
+      expect(writer.batch(sourceId).keys).not.toBeNull();
+      expect(await writer.write(sourceId, [event(0), event(1)])).toEqual({ inserted: 2, duplicates: 0, incidents: 1 });
+      expect(await writer.write(sourceId, [event(0), event(1)])).toEqual({ inserted: 0, duplicates: 2, incidents: 0 });
+      expect(await writer.write(sourceId, [event(1), event(2)])).toEqual({ inserted: 1, duplicates: 1, incidents: 1 });
+      const counts = await c.query(`SELECT (SELECT count(*)::int FROM "Event") AS events, (SELECT count(*)::int FROM "EventEntity") AS links, (SELECT "count" FROM "Incident") AS incident`);
+      expect(counts.rows[0]).toEqual({ events: 3, links: 3, incident: 3 });
+    } finally {
+      await writer.close();
+      await c.end();
+    }
   });
 
   it("stores awkward text exactly as the Prisma path does: NUL, lone surrogates, tabs, backslashes, non-ASCII, bigints", async () => {

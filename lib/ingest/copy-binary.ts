@@ -2,8 +2,7 @@ import "server-only";
 import { finished } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { jsonbText } from "./copy-encode";
-import { pgText } from "./store-sql";
+import { jsonbText, pgText } from "./store-sql";
 
 /**
  * Rows in COPY's binary format (PostgreSQL docs, "COPY", Binary Format), written straight into a

@@ -18,8 +18,6 @@ export const INCIDENT_ON_CONFLICT = `ON CONFLICT ("fingerprint") DO UPDATE SET
  */
 export type SqlRunner = { exec(sql: string, params?: unknown[]): Promise<number> };
 
-export const STAGE_COLUMNS = ["k", "t", "kind", "sev", "msg", "fp", "title", "opens", "raw", "f"] as const;
-export const STAGE_ENTITY_COLUMNS = ["k", "typ", "val", "role", "t"] as const;
 
 export const CREATE_STAGE = [
   `CREATE TEMP TABLE IF NOT EXISTS lockboard_stage_event (k text, t timestamptz, kind text, sev text, msg text, fp text, title text, opens boolean, raw text, f jsonb, fresh boolean, n bigserial) ON COMMIT DELETE ROWS`,
@@ -122,6 +120,17 @@ export function pgText(s: string): string {
 /** JSON jsonb accepts (it rejects \u0000 and unpaired surrogate escapes). */
 export function pgJson(v: unknown): string {
   return JSON.stringify(v, (_k, x) => (typeof x === "string" ? pgText(x) : typeof x === "bigint" ? x.toString() : x));
+}
+
+/** The same JSON as pgJson, by JSON.stringify's fast path unless its output has a `\u` escape or it meets a bigint. */
+export function jsonbText(v: unknown): string {
+  let s: string;
+  try {
+    s = JSON.stringify(v);
+  } catch {
+    return pgJson(v); // a bigint
+  }
+  return s.includes("\\u") ? pgJson(v) : s;
 }
 
 export type Checkpoint = { stream: string; fileId: string; offset: number };
