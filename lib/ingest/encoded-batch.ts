@@ -5,31 +5,20 @@ import type { NormalizedEvent } from "./store-events";
 import { opensIncident } from "./store-events";
 import { pgText } from "./store-sql";
 
-/** A growing list of int32 or float64 values without a JS array's per-element cost to the GC. */
-class Int32List {
-  a = new Int32Array(1024);
+/** A growing list of numbers in a typed array: no per-element cost to the garbage collector. */
+class NumberList<A extends Int32Array | Float64Array> {
   n = 0;
+  constructor(public a: A) {}
   push(v: number): void {
     if (this.n === this.a.length) {
-      const b = new Int32Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
+      const grown = new (this.a.constructor as new (n: number) => A)(this.a.length * 2);
+      grown.set(this.a);
+      this.a = grown;
     }
     this.a[this.n++] = v;
   }
 }
-class Float64List {
-  a = new Float64Array(1024);
-  n = 0;
-  push(v: number): void {
-    if (this.n === this.a.length) {
-      const b = new Float64Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = v;
-  }
-}
+const ints = () => new NumberList(new Int32Array(1024));
 
 export const EVENT_COLUMNS = `"id","eventKey","sourceId","occurredAt","kind","severity","message","fingerprint","raw","fields","incidentId"`;
 
@@ -49,18 +38,18 @@ export class EncodedBatch {
   lastKey = "";
   /** Every key, when the writer cannot find stored keys by range. */
   readonly keys: string[] | null;
-  readonly idAt = new Int32List();
-  readonly incidentAt = new Int32List();
-  readonly time = new Float64List();
+  readonly idAt = ints();
+  readonly incidentAt = ints();
+  readonly time = new NumberList(new Float64Array(1024));
   /** Index into `incidents` of each row, -1 when it opens none. */
-  readonly incidentOf = new Int32List();
+  readonly incidentOf = ints();
   readonly incidents: { fingerprint: string; kind: string; title: string }[] = [];
   private readonly incidentIndex = new Map<string, number>();
   readonly entities: { type: string; value: string }[] = [];
   private readonly entityIndex = new Map<string, number>();
   /** Links: row, entity index, role (undefined when none); one per (row, entity). */
-  readonly linkRow = new Int32List();
-  readonly linkEntity = new Int32List();
+  readonly linkRow = ints();
+  readonly linkEntity = ints();
   readonly linkRole: (string | undefined)[] = [];
 
   constructor(
