@@ -18,7 +18,6 @@ export type OpeningTurn = { after: Promise<unknown>; done: () => void };
 /** Temp tables of the staged path (one set per connection). */
 export const CREATE_COPY_STAGE = [
   `CREATE TEMP TABLE IF NOT EXISTS lockboard_copy_event (LIKE "Event" INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`,
-  `CREATE TEMP TABLE IF NOT EXISTS lockboard_copy_fresh (id bigint) ON COMMIT DELETE ROWS`,
 ];
 
 /**
@@ -36,13 +35,13 @@ export async function writeBatchIn(c: pg.Client, ctx: BatchContext, b: EncodedBa
   let start: string[];
   let head: string[];
   let results: pg.QueryResult[];
-  // One round trip opens the transaction, checks the source, takes ids and counts the stored keys.
+  // One round trip opens the transaction, checks the source, takes ids and finds the stored keys.
   // Batches open in the order they were handed in, so ids follow read order across connections;
   // the next may open once this one has, whatever happened to it.
   try {
     start = batchStartStatements(b.sourceId);
     head = ["BEGIN", ...start, "SAVEPOINT direct", idsStatement(c, ctx.idSequence, b.length)];
-    if (range) head.push(`SELECT count(*)::int AS n FROM "Event" WHERE "eventKey" BETWEEN ${c.escapeLiteral(b.firstKey)} AND ${c.escapeLiteral(b.lastKey)}`);
+    if (range) head.push(`SELECT "eventKey" AS k FROM "Event" WHERE "eventKey" BETWEEN ${c.escapeLiteral(b.firstKey)} AND ${c.escapeLiteral(b.lastKey)}`);
     await turn.after;
     results = (await c.query(head.join(";\n"))) as unknown as pg.QueryResult[];
   } finally {
@@ -53,7 +52,7 @@ export async function writeBatchIn(c: pg.Client, ctx: BatchContext, b: EncodedBa
   await setIds(c, ctx.idSequence, b, results[start.length + 2].rows[0]);
   // Without a usable range (keys out of order, or a collation that is not bytewise) the count is
   // unknown: the staged path finds out row by row.
-  const stored = range ? (results[head.length - 1].rows[0].n as number) : b.keys ? await countStored(c, b.keys) : -1;
+  const stored = range ? storedInRange(b, results[head.length - 1].rows) : b.keys ? await countStored(c, b.keys) : -1;
   if (stored === b.length) return { inserted: 0, duplicates: b.length, incidents: 0 };
   if (stored === 0) {
     try {
@@ -69,6 +68,19 @@ export async function writeBatchIn(c: pg.Client, ctx: BatchContext, b: EncodedBa
   }
   const ids = await resolveIn(c, b);
   return finishIn(c, b, ids, await insertStaged(c, b));
+}
+
+/**
+ * How many of the batch's keys the range holds. The range may also hold keys this batch does not
+ * have (the file read before with other options, its records starting elsewhere), so each key is
+ * looked up; the keys are read back from the rows only when the range holds any.
+ */
+function storedInRange(b: EncodedBatch, rows: { k: string }[]): number {
+  if (rows.length === 0) return 0;
+  const inRange = new Set(rows.map((r) => r.k));
+  let n = 0;
+  for (let i = 0; i < b.length; i++) if (inRange.has(b.keyAt(i))) n++;
+  return n;
 }
 
 const countStored = async (c: pg.Client, keys: string[]) =>

@@ -119,7 +119,7 @@ describe("the bulk writer (COPY straight into Event)", () => {
     }
   });
 
-  it("a batch part of which is stored (a resumed read), or out of key order, inserts, links and counts only its new rows", async () => {
+  it("a batch part of which is stored (a resumed read, or the file read before with other options), or out of key order, inserts, links and counts only its new rows", async () => {
     const prisma = getPrisma();
     const source = await prisma.source.create({ data: { name: `bulk-partial-${run}`, kind: "log" } });
     const at = Date.parse("2026-11-23T04:00:30.000Z");
@@ -136,19 +136,22 @@ describe("the bulk writer (COPY straight into Event)", () => {
       expect(await writer.write(source.id, [event(1)])).toEqual({ inserted: 1, duplicates: 0, incidents: 1 });
       expect(await writer.write(source.id, [event(0), event(1), event(2)])).toEqual({ inserted: 2, duplicates: 1, incidents: 1 });
       expect(await writer.write(source.id, [event(4), event(3), event(1)])).toEqual({ inserted: 2, duplicates: 1, incidents: 1 });
+      // As many stored keys in the batch's key range as the batch has rows, but not all of them its own.
+      expect(await writer.write(source.id, [event(5), event(6), event(8)])).toEqual({ inserted: 3, duplicates: 0, incidents: 1 });
+      expect(await writer.write(source.id, [event(5), event(7), event(8)])).toEqual({ inserted: 1, duplicates: 2, incidents: 1 });
     } finally {
       await writer.close();
     }
     const events = await prisma.event.findMany({ where: { sourceId: source.id }, orderBy: { eventKey: "asc" }, include: { entities: { include: { entity: true } } } });
-    expect(events.map((e) => e.raw)).toEqual(["line 0", "line 1", "line 2", "line 3", "line 4"]);
+    expect(events.map((e) => e.raw)).toEqual(["line 0", "line 1", "line 2", "line 3", "line 4", "line 5", "line 6", "line 7", "line 8"]);
     for (const [i, e] of events.entries()) expect(e.entities.map((l) => `${l.entity.type}=${l.entity.value}/${l.role}`).sort()).toEqual([`pid=partial-${run}/holder`, `session_uuid=partial-${run}-${i}/null`]);
     const incident = await prisma.incident.findUniqueOrThrow({ where: { fingerprint: `dup:partial-${run}` }, include: { minutes: { orderBy: { minute: "asc" } } } });
-    expect(incident.count).toBe(5);
-    expect(incident.minutes.map((m) => m.count)).toEqual([1, 1, 1, 1, 1]);
-    expect([incident.firstSeen.getTime(), incident.lastSeen.getTime()]).toEqual([at, at + 4 * 120_000]);
+    expect(incident.count).toBe(9);
+    expect(incident.minutes.map((m) => m.count)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    expect([incident.firstSeen.getTime(), incident.lastSeen.getTime()]).toEqual([at, at + 8 * 120_000]);
     expect(events.every((e) => e.incidentId === incident.id)).toBe(true);
     const pid = await prisma.entity.findUniqueOrThrow({ where: { type_value: { type: "pid", value: `partial-${run}` } } });
-    expect([pid.firstSeen.getTime(), pid.lastSeen.getTime()]).toEqual([at, at + 4 * 120_000]);
+    expect([pid.firstSeen.getTime(), pid.lastSeen.getTime()]).toEqual([at, at + 8 * 120_000]);
   });
 
   it("in a store whose keys do not compare bytewise, finds stored keys one by one and still skips them", async () => {

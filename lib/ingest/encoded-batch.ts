@@ -98,6 +98,13 @@ export class EncodedBatch {
     this.length++;
   }
 
+  /** The key of row `i`, read back from its COPY row (the id's 12 bytes, then the key's length and UTF-8). */
+  keyAt(i: number): string {
+    const at = this.idAt.a[i] + 8;
+    const len = this.rows.buf.readInt32BE(at);
+    return this.rows.buf.toString("utf8", at + 4, at + 4 + len);
+  }
+
   /** One link per distinct entity of the row (keyed by the stored text); the first role named wins. */
   private link(row: number, e: NormalizedEvent): void {
     const first = this.linkRow.n;
