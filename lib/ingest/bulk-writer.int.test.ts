@@ -185,6 +185,21 @@ describe("the bulk writer (COPY straight into Event)", () => {
     }
   });
 
+  it("writes a batch once: its row buffer serves a later batch after", async () => {
+    const prisma = getPrisma();
+    const source = await prisma.source.create({ data: { name: `bulk-once-${run}`, kind: "log" } });
+    const writer = await BulkEventWriter.open();
+    try {
+      const batch = writer.batch(source.id);
+      batch.add({ eventKey: `${source.id}:once-${run}:000000000000`, occurredAt: new Date(), kind: "unclassified", severity: "info", message: "m", title: "", fingerprint: "", raw: "m", fields: {}, entities: [] });
+      expect(await writer.write(source.id, batch)).toEqual({ inserted: 1, duplicates: 0, incidents: 0 });
+      await expect(writer.write(source.id, batch)).rejects.toThrow(/written once/);
+      await expect(writer.write(source.id + 1, writer.batch(source.id))).rejects.toThrow(/handed in for source/);
+    } finally {
+      await writer.close();
+    }
+  });
+
   it("stores awkward text exactly as the Prisma path does: NUL, lone surrogates, tabs, backslashes, non-ASCII, bigints", async () => {
     const prisma = getPrisma();
     const awkward = ["tab\there", "back\\slash \\N", "new\nline\r\n", "nul\u0000byte", "lone \ud800 high", "lone \udc00 low", "ünïcødé ✓ 🦀", "x".repeat(70_000), ""];

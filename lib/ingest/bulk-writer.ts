@@ -81,6 +81,8 @@ export class BulkEventWriter {
     let repeats = 0;
     if (events instanceof EncodedBatch) {
       if (events.sourceId !== sourceId) throw new Error(`batch of source ${events.sourceId} handed in for source ${sourceId}`);
+      // Its row buffer goes to a later batch once written: a second write would send that one's rows.
+      if (events.written) throw new Error("a batch is written once");
       batch = events;
     } else {
       // A pushed batch may repeat a key; the staged path would skip the repeat, but count it new.
@@ -112,6 +114,7 @@ export class BulkEventWriter {
     });
     lane.idle = run.catch(() => {});
     const res = await run.finally(() => {
+      batch.written = true;
       if (this.spare.length <= this.lanes.length) this.spare.push(batch.rows.buf);
     });
     return { ...res, duplicates: res.duplicates + repeats };

@@ -36,6 +36,8 @@ export class EncodedBatch {
   ascending = true;
   firstKey = "";
   lastKey = "";
+  /** Set by the writer once written: its row buffer may then serve another batch. */
+  written = false;
   /** Every key, when the writer cannot find stored keys by range. */
   readonly keys: string[] | null;
   readonly idAt = ints();
