@@ -3,14 +3,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { disconnectPrisma, getPrisma } from "../store/prisma";
+import { BulkEventWriter } from "./bulk-writer";
 import { getCheckpoint } from "./checkpoints";
 import { followLogFile } from "./follow-file";
+import { bulkStore, type EventStore } from "./ingest-pipeline";
 
 afterAll(disconnectPrisma);
 
-const dir = mkdtempSync(path.join(tmpdir(), "lockboard-follow-"));
-const file = path.join(dir, "postgresql.log");
-const SOURCE = `follow-${Date.now()}`;
 let n = 0;
 const errorLines = (tag: string) => {
   n++;
@@ -29,58 +28,68 @@ async function until(check: () => Promise<boolean>, what: string) {
   }
 }
 
-async function keysStored() {
+async function keysStored(SOURCE: string) {
   const prisma = getPrisma();
   const rows = await prisma.event.findMany({ where: { source: { name: SOURCE } }, select: { raw: true } });
   return rows.map((r) => /Key \(id\)=\((\w+)\)/.exec(r.raw)?.[1]).filter(Boolean).sort();
 }
 
-function follow(notes: string[]) {
-  const stop = new AbortController();
-  const done = followLogFile(getPrisma(), SOURCE, file, { signal: stop.signal, pollMs: 40, onNote: (m) => notes.push(m) });
-  return { stop: () => (stop.abort(), done) };
-}
-
-describe("following a log file", () => {
+describe.each(["prisma", "bulk"] as const)("following a log file (%s store)", (via) => {
   it("tails, resumes from its checkpoint, and copes with a partial line, rotation and truncation", async () => {
-    writeFileSync(file, errorLines("a1"));
-    const notes: string[] = [];
-    let run = follow(notes);
-    await until(async () => (await keysStored()).includes("a1"), "a1");
-    appendFileSync(file, errorLines("a2"));
-    // Half a line: the follower must wait for its newline rather than store a fragment.
-    appendFileSync(file, `2026-11-23 05:01:00.000 UTC [9] ERROR:  duplicate key value violates unique constraint "t_pkey"\n2026-11-23 05:01:00.000 UTC [9] DETAIL:  Key (id)=(a3) alrea`);
-    await until(async () => (await keysStored()).includes("a2"), "a2");
-    let s = await run.stop();
-    expect(await keysStored()).toEqual(["a1", "a2"]);
-    expect(s.unparsed).toBe(0);
+    const dir = mkdtempSync(path.join(tmpdir(), "lockboard-follow-"));
+    const file = path.join(dir, "postgresql.log");
+    const SOURCE = `follow-${via}-${Date.now()}`;
+    // The CLI follows through the COPY writer: checkpoints are saved once a batch has committed.
+    const writer = via === "bulk" ? await BulkEventWriter.open() : null;
+    const store: EventStore | undefined = writer ? bulkStore(writer) : undefined;
+    const follow = (notes: string[]) => {
+      const stop = new AbortController();
+      const done = followLogFile(getPrisma(), SOURCE, file, { signal: stop.signal, pollMs: 40, onNote: (m) => notes.push(m), store });
+      return { stop: () => (stop.abort(), done) };
+    };
+    const keys = () => keysStored(SOURCE);
+    try {
+      writeFileSync(file, errorLines("a1"));
+      const notes: string[] = [];
+      let run = follow(notes);
+      await until(async () => (await keys()).includes("a1"), "a1");
+      appendFileSync(file, errorLines("a2"));
+      // Half a line: the follower must wait for its newline rather than store a fragment.
+      appendFileSync(file, `2026-11-23 05:01:00.000 UTC [9] ERROR:  duplicate key value violates unique constraint "t_pkey"\n2026-11-23 05:01:00.000 UTC [9] DETAIL:  Key (id)=(a3) alrea`);
+      await until(async () => (await keys()).includes("a2"), "a2");
+      let s = await run.stop();
+      expect(await keys()).toEqual(["a1", "a2"]);
+      expect(s.unparsed).toBe(0);
 
-    const prisma = getPrisma();
-    const source = await prisma.source.findUniqueOrThrow({ where: { name: SOURCE } });
-    const cp = await getCheckpoint(prisma, source.id, path.resolve(file));
-    expect(cp?.offset).toBeLessThan((await import("node:fs")).statSync(file).size);
+      const prisma = getPrisma();
+      const source = await prisma.source.findUniqueOrThrow({ where: { name: SOURCE } });
+      const cp = await getCheckpoint(prisma, source.id, path.resolve(file));
+      expect(cp?.offset).toBeLessThan((await import("node:fs")).statSync(file).size);
 
-    // Stopped: the rest of the half line and more lines arrive; the next run resumes and adds only them.
-    appendFileSync(file, `dy exists.\n${errorLines("b1")}`);
-    run = follow(notes);
-    await until(async () => (await keysStored()).includes("b1"), "b1");
-    expect(notes.some((m) => m.startsWith("resuming"))).toBe(true);
-    expect(await keysStored()).toEqual(["a1", "a2", "a3", "b1"]);
+      // Stopped: the rest of the half line and more lines arrive; the next run resumes and adds only them.
+      appendFileSync(file, `dy exists.\n${errorLines("b1")}`);
+      run = follow(notes);
+      await until(async () => (await keys()).includes("b1"), "b1");
+      expect(notes.some((m) => m.startsWith("resuming"))).toBe(true);
+      expect(await keys()).toEqual(["a1", "a2", "a3", "b1"]);
 
-    // Rotation: the file is renamed and a new one created at the path.
-    renameSync(file, `${file}.1`);
-    writeFileSync(file, errorLines("c1"));
-    await until(async () => (await keysStored()).includes("c1"), "c1 after rotation");
-    expect(notes.join("\n")).toMatch(/rotated/);
+      // Rotation: the file is renamed and a new one created at the path.
+      renameSync(file, `${file}.1`);
+      writeFileSync(file, errorLines("c1"));
+      await until(async () => (await keys()).includes("c1"), "c1 after rotation");
+      expect(notes.join("\n")).toMatch(/rotated/);
 
-    // Truncation in place (copytruncate), then new content at offsets already seen.
-    truncateSync(file, 0);
-    appendFileSync(file, errorLines("d1"));
-    await until(async () => (await keysStored()).includes("d1"), "d1 after truncation");
-    expect(notes.join("\n")).toMatch(/truncated/);
-    s = await run.stop();
-    expect(await keysStored()).toEqual(["a1", "a2", "a3", "b1", "c1", "d1"]);
-    const incident = await prisma.incident.findFirstOrThrow({ where: { sourceId: source.id, kind: "duplicate_key" } });
-    expect(incident.count).toBe(6);
+      // Truncation in place (copytruncate), then new content at offsets already seen.
+      truncateSync(file, 0);
+      appendFileSync(file, errorLines("d1"));
+      await until(async () => (await keys()).includes("d1"), "d1 after truncation");
+      expect(notes.join("\n")).toMatch(/truncated/);
+      s = await run.stop();
+      expect(await keys()).toEqual(["a1", "a2", "a3", "b1", "c1", "d1"]);
+      const incident = await prisma.incident.findFirstOrThrow({ where: { sourceId: source.id, kind: "duplicate_key" } });
+      expect(incident.count).toBe(6);
+    } finally {
+      await writer?.close();
+    }
   });
 });
