@@ -3,7 +3,7 @@ import type pg from "pg";
 import { copyBinary, RowBuffer } from "./copy-binary";
 import { type EntityRows, entityRowsOf, type IncidentRows, incidentRowsOf, RESOLVE_ENTITIES, RESOLVE_INCIDENTS, SELECT_ENTITIES, SELECT_INCIDENTS, UPSERT_INCIDENTS, WIDEN_ENTITIES, entityKey } from "./bulk-sql";
 import { type EncodedBatch, EVENT_COLUMNS } from "./encoded-batch";
-import { batchStartStatements, lockSourceForWrite, type SqlRunner, sourceMissing, type StoreResult } from "./store-sql";
+import { batchStartStatements, type SqlRunner, sourceMissing, type StoreResult, takeSourceWriteLock } from "./store-sql";
 
 /** What one connection of the bulk writer knows about the store. */
 export type BatchContext = {
@@ -89,7 +89,8 @@ const countStored = async (c: pg.Client, keys: string[]) =>
 /** The rows through the temp table: inserts those whose key is not stored and says which they were. */
 async function insertStaged(c: pg.Client, b: EncodedBatch): Promise<Uint8Array> {
   // One staged writer per source at a time (as storeEvents), so its count of what is new holds.
-  await lockSourceForWrite(runnerOn(c), b.sourceId);
+  // The source row is checked and locked already: the batch's first round trip did that.
+  await takeSourceWriteLock(runnerOn(c), b.sourceId);
   await copyBinary(c, `COPY lockboard_copy_event (${EVENT_COLUMNS}) FROM STDIN`, b.rows);
   const { rows } = await c.query<{ id: string }>(
     `WITH ins AS (
@@ -98,7 +99,7 @@ async function insertStaged(c: pg.Client, b: EncodedBatch): Promise<Uint8Array> 
      SELECT id::text FROM ins`,
   );
   const rowOf = new Map<number, number>();
-  for (let i = 0; i < b.length; i++) rowOf.set(idAt(b, i), i);
+  for (let i = 0; i < b.length; i++) rowOf.set(b.idOf(i), i);
   const fresh = new Uint8Array(b.length);
   for (const r of rows) fresh[rowOf.get(Number(r.id))!] = 1;
   return fresh;
@@ -136,7 +137,7 @@ async function finishIn(c: pg.Client, b: EncodedBatch, r: Resolved, fresh: Uint8
       const row = b.linkRow.a[j];
       if (fresh && !fresh[row]) continue;
       links.row(3);
-      links.int8(idAt(b, row));
+      links.int8(b.idOf(row));
       links.int4(r.entityIds[b.linkEntity.a[j]]);
       const role = b.linkRole[j];
       if (role) links.text(role);
@@ -170,12 +171,6 @@ async function resolveIds(c: pg.Client, resolve: string, params: unknown[], rese
   // Inserted and committed by another writer while this statement waited on it: not in its snapshot.
   if (idOf.size < want) for (const row of (await c.query(reselect, reselectParams)).rows) idOf.set(keyOf(row), row.id as number);
   return { idOf, fresh };
-}
-
-/** A row's event id, as written into its COPY row. */
-function idAt(b: EncodedBatch, row: number): number {
-  const at = b.idAt.a[row];
-  return b.rows.buf.readInt32BE(at) * 4294967296 + b.rows.buf.readUInt32BE(at + 4);
 }
 
 /**

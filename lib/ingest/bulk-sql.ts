@@ -3,6 +3,14 @@ import type { EncodedBatch } from "./encoded-batch";
 import { INCIDENT_ON_CONFLICT, pgText } from "./store-sql";
 
 /**
+ * Ids by unique key with a correlated lookup, one index probe per wanted row. As a join, the
+ * planner hashes the whole table once it holds more rows than the batch wants (a scan of every
+ * entity ever seen, per batch: the cost grew with the store).
+ */
+const INCIDENT_ID = `(SELECT id FROM "Incident" i WHERE i."fingerprint" = w.fp)`;
+const ENTITY_ID = `(SELECT id FROM "Entity" e WHERE e."type" = w.typ AND e."value" = w.val)`;
+
+/**
  * The bulk writer's incident and entity statements, fed with rows grouped here rather than from a
  * stage table. Same rules as moveStaged (store-sql.ts): a resolved incident that recurs reopens as
  * a regression; first/last seen only widen.
@@ -13,16 +21,9 @@ import { INCIDENT_ON_CONFLICT, pgText } from "./store-sql";
  * and committed meanwhile is not in this statement's snapshot, so the caller reads again for it.
  * Rows are taken in fingerprint order everywhere, so two writers cannot lock them crosswise.
  */
-/**
- * A correlated lookup by the unique key, one index probe per wanted row. As a join, the planner
- * hashes the whole table once it holds more rows than the batch wants (a scan of every entity
- * ever seen, per batch: the cost grew with the store).
- */
-const lookup = (fromWhere: string) => `(SELECT id FROM ${fromWhere})`;
-
 export const RESOLVE_INCIDENTS = `
   WITH found AS MATERIALIZED (
-    SELECT w.*, ${lookup(`"Incident" i WHERE i."fingerprint" = w.fp`)} AS id
+    SELECT w.*, ${INCIDENT_ID} AS id
     FROM unnest($1::text[], $2::text[], $3::text[], $5::timestamptz[], $6::timestamptz[]) AS w(fp, kind, title, first, last)),
   ins AS (
     INSERT INTO "Incident" ("fingerprint","kind","title","sourceId","firstSeen","lastSeen","count")
@@ -58,7 +59,7 @@ export const UPSERT_INCIDENTS = `
  */
 export const RESOLVE_ENTITIES = `
   WITH found AS MATERIALIZED (
-    SELECT w.*, ${lookup(`"Entity" e WHERE e."type" = w.typ AND e."value" = w.val`)} AS id
+    SELECT w.*, ${ENTITY_ID} AS id
     FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS w(typ, val, first, last)),
   ins AS (
     INSERT INTO "Entity" ("type","value","firstSeen","lastSeen")
@@ -72,7 +73,7 @@ export const RESOLVE_ENTITIES = `
 
 export const SELECT_ENTITIES = `
   SELECT f.id, f.typ AS "type", f.val AS "value"
-  FROM (SELECT w.*, ${lookup(`"Entity" e WHERE e."type" = w.typ AND e."value" = w.val`)} AS id FROM unnest($1::text[], $2::text[]) AS w(typ, val)) f
+  FROM (SELECT w.*, ${ENTITY_ID} AS id FROM unnest($1::text[], $2::text[]) AS w(typ, val)) f
   WHERE f.id IS NOT NULL`;
 
 /**

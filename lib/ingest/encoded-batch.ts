@@ -100,6 +100,12 @@ export class EncodedBatch {
     this.length++;
   }
 
+  /** The event id written into row `i` (the writer sets it once its transaction has the ids). */
+  idOf(i: number): number {
+    const at = this.idAt.a[i];
+    return this.rows.buf.readInt32BE(at) * 4294967296 + this.rows.buf.readUInt32BE(at + 4);
+  }
+
   /** The key of row `i`, read back from its COPY row (the id's 12 bytes, then the key's length and UTF-8). */
   keyAt(i: number): string {
     const at = this.idAt.a[i] + 8;

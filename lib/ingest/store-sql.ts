@@ -18,7 +18,6 @@ export const INCIDENT_ON_CONFLICT = `ON CONFLICT ("fingerprint") DO UPDATE SET
  */
 export type SqlRunner = { exec(sql: string, params?: unknown[]): Promise<number> };
 
-
 export const CREATE_STAGE = [
   `CREATE TEMP TABLE IF NOT EXISTS lockboard_stage_event (k text, t timestamptz, kind text, sev text, msg text, fp text, title text, opens boolean, raw text, f jsonb, fresh boolean, n bigserial) ON COMMIT DELETE ROWS`,
   `CREATE TEMP TABLE IF NOT EXISTS lockboard_stage_entity (k text, typ text, val text, role text, t timestamptz) ON COMMIT DELETE ROWS`,
@@ -45,9 +44,14 @@ export function batchStartStatements(sourceId: number): string[] {
 
 export const sourceMissing = (sourceId: number) => new Error(`source ${sourceId} does not exist (deleted while ingesting?)`);
 
-/** The source's writer lock for the transaction (re-entrant), for the staged path's check-then-insert. */
-export async function lockSourceForWrite(sql: SqlRunner, sourceId: number): Promise<void> {
+/** The source's writer lock for the transaction (re-entrant), for a staged check-then-insert. */
+export async function takeSourceWriteLock(sql: SqlRunner, sourceId: number): Promise<void> {
   await sql.exec(`SELECT pg_advisory_xact_lock(${WRITE_LOCK}, $1)`, [sourceId]);
+}
+
+/** The writer lock, then the statements every batch transaction starts with (storeEvents' transaction runs them here). */
+export async function lockSourceForWrite(sql: SqlRunner, sourceId: number): Promise<void> {
+  await takeSourceWriteLock(sql, sourceId);
   let found = 0;
   for (const statement of batchStartStatements(sourceId)) found = await sql.exec(statement);
   if (found === 0) throw sourceMissing(sourceId);
