@@ -4,8 +4,7 @@ import type { ReactNode } from "react";
 import { ActorProvider } from "@/components/auth/actor-context";
 import { UserMenu } from "@/components/auth/user-menu";
 import { getActor } from "@/lib/auth/require-actor";
-import { Sidebar } from "@/components/shell/sidebar";
-import { HeaderHealth } from "@/components/shell/header-health";
+import { AppFrame } from "@/components/shell/app-frame";
 import { ThemeToggle } from "@/components/shell/theme-toggle";
 import { Providers } from "./providers";
 import "./globals.css";
@@ -29,23 +28,20 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       <body className="bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
         <Providers>
           <ActorProvider actor={actor}>
-          {!actor ? (
-            <main className="min-h-screen p-6">{children}</main>
-          ) : (
-          <div className="flex min-h-screen">
-            <Sidebar />
-            <div className="flex min-w-0 flex-1 flex-col">
-              <header className="flex h-12 items-center justify-between gap-4 border-b border-slate-200 bg-white px-4 dark:border-slate-800 dark:bg-slate-900">
-                <HeaderHealth />
-                <div className="flex items-center gap-2">
-                  <UserMenu />
-                  <ThemeToggle />
-                </div>
-              </header>
-              <main className="flex-1 p-6">{children}</main>
-            </div>
-          </div>
-          )}
+            {!actor ? (
+              <main className="min-h-screen p-6">{children}</main>
+            ) : (
+              <AppFrame
+                headerEnd={
+                  <>
+                    <UserMenu />
+                    <ThemeToggle />
+                  </>
+                }
+              >
+                {children}
+              </AppFrame>
+            )}
           </ActorProvider>
         </Providers>
       </body>

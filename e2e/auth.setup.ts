@@ -8,7 +8,8 @@ for (const role of Object.keys(E2E_USERS) as E2ERole[]) {
     await page.getByLabel("E-mail").fill(user.email);
     await page.getByLabel("Password").fill(user.password);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await expect(page.getByTestId("user-role")).toHaveText(role);
+    // The first sign-in also builds the overview page's first render: give a busy machine time.
+    await expect(page.getByTestId("user-role")).toHaveText(role, { timeout: 20_000 });
     await page.context().storageState({ path: storageStateFor(role) });
   });
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import pg from "pg";
-import { E2E_TOKENS, E2E_USERS, readE2EState, serverLogFile, storageStateFor } from "./support/e2e-state";
+import { demoAppDbUrl, E2E_TOKENS, E2E_USERS, serverLogFile, storageStateFor } from "./support/e2e-state";
 
 test.describe("signed out", () => {
   test.use({ storageState: { cookies: [], origins: [] } });
@@ -31,7 +31,7 @@ test.describe("signed out", () => {
 test.describe("as a viewer", () => {
   test.use({ storageState: storageStateFor("viewer") });
 
-  test("reads everything, sees no actions, and a forged request is refused", async ({ page, request }) => {
+  test("reads everything, sees the actions disabled with the role they need, and a forged request is refused", async ({ page, request }) => {
     await page.goto("/");
     await expect(page.getByTestId("user-role")).toHaveText("viewer");
     await page.goto("/settings");
@@ -47,18 +47,33 @@ test.describe("as a viewer", () => {
     const messageId = `viewer-${Date.now()}`;
     const pushed = await request.post("/api/failed-writes", {
       headers: { authorization: `Bearer ${E2E_TOKENS.failedWrites}` },
-      data: { source: "demo-mongo", namespace: "LibreChat.messages", operation: "insert", key: { messageId }, document: { messageId, text: "x" }, error: "E11000 duplicate key error", occurredAt: new Date().toISOString() },
+      data: {
+        source: "demo-mongo",
+        namespace: "LibreChat.messages",
+        operation: "insert",
+        key: { messageId },
+        document: { messageId, text: "x" },
+        error: "E11000 duplicate key error",
+        occurredAt: new Date().toISOString(),
+      },
     });
     expect(pushed.status()).toBe(201);
     const [id] = (await pushed.json()).ids;
     await page.goto(`/failed-writes?q=${messageId}&id=${id}`);
     await expect(page.getByText(messageId).first()).toBeVisible();
-    await expect(page.getByRole("button", { name: /Replay/ })).toHaveCount(0);
+    // Every replay button is there, disabled, and the page says why.
+    const replays = page.getByRole("button", { name: /Replay/ });
+    await expect(replays.first()).toBeVisible();
+    for (const b of await replays.all()) {
+      await expect(b).toBeDisabled();
+      await expect(b).toHaveAttribute("title", /needs the operator role/);
+    }
+    await expect(page.getByTestId("role-hint").first()).toHaveText("needs the operator role");
     const forgedReplay = await request.post(`/api/failed-writes/${id}/replay`, { data: {} });
     expect(forgedReplay.status()).toBe(403);
 
-    // A held advisory lock is visible to a viewer, with no Release, Cancel or Terminate.
-    const holder = new pg.Client({ connectionString: readE2EState().embeddedUrl!.replace(/\/postgres$/, "/lockboard_demo_app"), application_name: "viewer-check" });
+    // A held advisory lock is visible to a viewer, its Release (and any Cancel or Terminate) disabled, saying why.
+    const holder = new pg.Client({ connectionString: demoAppDbUrl(), application_name: "viewer-check" });
     await holder.connect();
     try {
       const key = String(900_000_000 + Math.floor(Math.random() * 1e6));
@@ -66,7 +81,11 @@ test.describe("as a viewer", () => {
       await page.goto("/locks");
       await page.getByRole("tab", { name: /demo-pg/ }).click();
       await expect(page.getByTestId("advisory-row").filter({ hasText: key })).toBeVisible({ timeout: 15_000 });
-      await expect(page.getByRole("button", { name: /^(Release|Cancel|Terminate)/ })).toHaveCount(0);
+      const release = page.getByTestId("advisory-row").filter({ hasText: key }).getByRole("button", { name: "Release" });
+      await expect(release).toBeDisabled();
+      await expect(release).toHaveAttribute("title", /needs the operator role/);
+      for (const b of await page.getByRole("button", { name: /^(Release|Cancel query|Terminate)$/ }).all()) await expect(b).toBeDisabled();
+      await expect(page.getByTestId("role-hint").first()).toBeVisible();
     } finally {
       await holder.end();
     }
@@ -76,7 +95,9 @@ test.describe("as a viewer", () => {
 test("an admin creates and revokes a token; secrets never reach responses, pages or logs", async ({ page, request, baseURL }) => {
   const password = `pw-${Date.now()}-secret`;
   const url = `postgresql://app:${password}@127.0.0.1:5432/postgres`;
-  expect((await request.post("/api/sources", { data: { name: `secret-src-${Date.now()}`, kind: "postgres", url }, headers: { origin: baseURL! } })).status()).toBe(201);
+  expect(
+    (await request.post("/api/sources", { data: { name: `secret-src-${Date.now()}`, kind: "postgres", url }, headers: { origin: baseURL! } })).status(),
+  ).toBe(201);
 
   await page.goto("/settings");
   await page.getByLabel("Token name").fill("e2e pusher");
@@ -104,9 +125,9 @@ test("an admin creates and revokes a token; secrets never reach responses, pages
   await row.getByRole("button", { name: "Revoke" }).click();
   await expect(row).toContainText("revoked");
 
-  await page.goto("/audit?action=revoke_token");
+  await page.goto("/audit?action=token.revoke");
   await expect(page.getByTestId("audit-row").first()).toContainText(E2E_USERS.admin.email);
-  const csv = await request.get("/api/audit/export?format=csv&action=create_token");
+  const csv = await request.get("/api/audit/export?format=csv&action=token.create");
   expect(csv.headers()["content-type"]).toContain("text/csv");
   expect(await csv.text()).toContain("e2e pusher");
 
@@ -121,7 +142,11 @@ test.describe("single sign-on", () => {
   test.use({ storageState: { cookies: [], origins: [] } });
 
   test("signs in through the OpenID Connect issuer, with the role the issuer mapping gives", async ({ page }) => {
-    for (const [login, role] of [["sso-operator@sso.lockboard.test", "operator"], [`sso-${Date.now()}`, "viewer"]] as const) {
+    const newcomer = `sso-${Date.now()}`;
+    for (const [login, role] of [
+      ["sso-operator@sso.lockboard.test", "operator"],
+      [newcomer, "viewer"],
+    ] as const) {
       await page.context().clearCookies();
       await page.goto("/sign-in");
       await page.getByRole("button", { name: "Sign in with Test issuer" }).click();
@@ -132,5 +157,14 @@ test.describe("single sign-on", () => {
       await expect(page.getByTestId("user-role")).toHaveText(role, { timeout: 15_000 });
       await expect(page.getByTestId("user-menu")).toContainText(login.includes("@") ? login : `${login}@sso.lockboard.test`);
     }
+    // The account single sign-on created is audited like one an admin adds.
+    const audit = await (await page.request.get("/api/audit?action=user.create&actor=sso:oidc")).json();
+    expect(audit.items).toContainEqual(
+      expect.objectContaining({
+        action: "user.create",
+        actor: "sso:oidc",
+        target: expect.objectContaining({ email: `${newcomer}@sso.lockboard.test`, role: "viewer" }),
+      }),
+    );
   });
 });

@@ -10,7 +10,10 @@ async function eventsOf(source: string) {
   const c = new pg.Client({ connectionString: readE2EState().databaseUrl });
   await c.connect();
   try {
-    const r = await c.query<{ kind: string; message: string }>(`SELECT e.kind, e.message FROM "Event" e JOIN "Source" s ON s.id = e."sourceId" WHERE s.name = $1 ORDER BY e."occurredAt", e.id`, [source]);
+    const r = await c.query<{ kind: string; message: string }>(
+      `SELECT e.kind, e.message FROM "Event" e JOIN "Source" s ON s.id = e."sourceId" WHERE s.name = $1 ORDER BY e."occurredAt", e.id`,
+      [source],
+    );
     return r.rows;
   } finally {
     await c.end();
@@ -18,17 +21,31 @@ async function eventsOf(source: string) {
 }
 
 const otlpBatch = {
-  resourceLogs: [{
-    resource: { attributes: [{ key: "service.name", value: { stringValue: tag } }] },
-    scopeLogs: [{ logRecords: [
-      { timeUnixNano: String(BigInt(Date.now()) * 1_000_000n), severityNumber: 17, body: { stringValue: `E11000 duplicate key error collection: chat.messages index: messageId_1 dup key: { messageId: "${tag}" }` }, attributes: [{ key: "messageId", value: { stringValue: tag } }] },
-      { timeUnixNano: String(BigInt(Date.now()) * 1_000_000n + 1n), severityNumber: 9, body: { stringValue: "request served" } },
-    ] }],
-  }],
+  resourceLogs: [
+    {
+      resource: { attributes: [{ key: "service.name", value: { stringValue: tag } }] },
+      scopeLogs: [
+        {
+          logRecords: [
+            {
+              timeUnixNano: String(BigInt(Date.now()) * 1_000_000n),
+              severityNumber: 17,
+              body: { stringValue: `E11000 duplicate key error collection: chat.messages index: messageId_1 dup key: { messageId: "${tag}" }` },
+              attributes: [{ key: "messageId", value: { stringValue: tag } }],
+            },
+            { timeUnixNano: String(BigInt(Date.now()) * 1_000_000n + 1n), severityNumber: 9, body: { stringValue: "request served" } },
+          ],
+        },
+      ],
+    },
+  ],
 };
 
 test("an OTLP/HTTP JSON batch from a client shows up as events and as an incident", async ({ request, page }) => {
-  const res = await request.post("/api/ingest/v1/logs", { headers: { ...auth, "content-type": "application/json", "content-encoding": "gzip" }, data: gzipSync(JSON.stringify(otlpBatch)) });
+  const res = await request.post("/api/ingest/v1/logs", {
+    headers: { ...auth, "content-type": "application/json", "content-encoding": "gzip" },
+    data: gzipSync(JSON.stringify(otlpBatch)),
+  });
   expect(res.status()).toBe(200);
   expect(await res.json()).toMatchObject({ accepted: 2, inserted: 2, sources: { [`otel:${tag}`]: 2 } });
   expect(await eventsOf(`otel:${tag}`)).toEqual([
@@ -48,7 +65,11 @@ test("bad pushes get a 4xx that says what is wrong; a partly bad batch keeps its
 
   const partly = await request.post(`/api/ingest?source=${tag}-ndjson`, {
     headers: { ...auth, "content-type": "application/x-ndjson" },
-    data: [JSON.stringify({ level: "error", msg: "sorry, too many clients already", time: Date.now() }), "{broken", JSON.stringify({ level: "info", msg: "ok" })].join("\n"),
+    data: [
+      JSON.stringify({ level: "error", msg: "sorry, too many clients already", time: Date.now() }),
+      "{broken",
+      JSON.stringify({ level: "info", msg: "ok" }),
+    ].join("\n"),
   });
   expect(partly.status()).toBe(200);
   expect(await partly.json()).toMatchObject({ accepted: 2, rejected: 1, inserted: 2, errors: ["line 2: not a JSON object"] });
@@ -66,7 +87,10 @@ test("bad pushes get a 4xx that says what is wrong; a partly bad batch keeps its
   expect(protobuf.status()).toBe(415);
   expect((await protobuf.json()).error.message).toMatch(/encoding: json/);
 
-  const tooBig = await request.post("/api/ingest", { headers: { ...auth, "content-type": "application/x-ndjson" }, data: Buffer.alloc(11 * 1024 * 1024, 0x41) });
+  const tooBig = await request.post("/api/ingest", {
+    headers: { ...auth, "content-type": "application/x-ndjson" },
+    data: Buffer.alloc(11 * 1024 * 1024, 0x41),
+  });
   expect(tooBig.status()).toBe(413);
   expect((await tooBig.json()).error).toMatchObject({ code: "too_large", message: expect.stringContaining("limit") });
 });

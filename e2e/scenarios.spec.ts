@@ -2,11 +2,11 @@
 import { expect, test } from "@playwright/test";
 import { MongoClient } from "mongodb";
 import pg from "pg";
-import { readE2EState, storageStateFor } from "./support/e2e-state";
+import { demoAppDbUrl, readE2EState, storageStateFor } from "./support/e2e-state";
 
 test.use({ storageState: storageStateFor("operator") });
 
-const appDb = () => readE2EState().embeddedUrl!.replace(/\/postgres$/, "/lockboard_demo_app");
+const appDb = demoAppDbUrl;
 
 test("metadata-lock: the stuck advisory lock is released from the Locks page and the waiters then succeed", async ({ page }) => {
   const db = new pg.Client({ connectionString: appDb() });
@@ -28,7 +28,9 @@ test("metadata-lock: the stuck advisory lock is released from the Locks page and
 
     // The updaters, which gave up while the worker held the lock, now get through.
     await expect
-      .poll(async () => (await db.query("SELECT updated_at FROM user_metadata WHERE user_id = 'user-4217'")).rows[0]?.updated_at > releasedAt, { timeout: 15_000 })
+      .poll(async () => (await db.query("SELECT updated_at FROM user_metadata WHERE user_id = 'user-4217'")).rows[0]?.updated_at > releasedAt, {
+        timeout: 15_000,
+      })
       .toBe(true);
   } finally {
     await db.end();
@@ -38,16 +40,20 @@ test("metadata-lock: the stuck advisory lock is released from the Locks page and
 test("message-retry-duplicate: the failed save is replayed and MongoDB holds exactly one document", async ({ page, request }) => {
   let write: { id: number; key: { messageId: string } } | undefined;
   await expect
-    .poll(async () => {
-      const res = await request.get("/api/failed-writes?namespace=LibreChat.messages&status=pending");
-      write = (await res.json()).items?.[0];
-      return !!write;
-    }, { timeout: 30_000 })
+    .poll(
+      async () => {
+        const res = await request.get("/api/failed-writes?namespace=LibreChat.messages&status=pending");
+        write = (await res.json()).items?.[0];
+        return !!write;
+      },
+      { timeout: 30_000 },
+    )
     .toBe(true);
 
   await page.goto(`/failed-writes?namespace=LibreChat.messages&id=${write!.id}`);
   const detail = page.getByRole("complementary", { name: "Failed write detail" });
   await expect(detail).toContainText(write!.key.messageId);
+  await detail.getByLabel("Reason (kept in the audit log)").fill("scenario: replay the save lost to the retry");
   await detail.getByRole("button", { name: "Replay", exact: true }).click();
   await expect(detail.getByTestId("replay-outcome")).toContainText(/already present|conflict/);
 

@@ -7,16 +7,29 @@ const API = `${tag}-api`;
 const WORKER = `${tag}-worker`;
 const auth = { authorization: `Bearer ${E2E_TOKENS.ingest}`, "content-type": "application/x-ndjson" };
 const dupLine = (at: Date) =>
-  JSON.stringify({ time: at.toISOString(), level: "error", messageId: msg, msg: `E11000 duplicate key error collection: chat_${tag}.messages index: messageId_1 dup key: { messageId: "${msg}" }` });
+  JSON.stringify({
+    time: at.toISOString(),
+    level: "error",
+    messageId: msg,
+    msg: `E11000 duplicate key error collection: chat_${tag}.messages index: messageId_1 dup key: { messageId: "${msg}" }`,
+  });
 
-test("triage: filter by kind in the URL, open an incident, follow an entity across sources, acknowledge, resolve, see it regress", async ({ page, request }) => {
+test("triage: filter by kind in the URL, open an incident, follow an entity across sources, acknowledge, resolve, see it regress", async ({
+  page,
+  request,
+}) => {
   const t0 = Date.now() - 60_000;
   // The API retries after an upstream error and hits E11000; the worker logs the same message in between.
   const a = await request.post(`/api/ingest?source=${API}`, { headers: auth, data: [dupLine(new Date(t0)), dupLine(new Date(t0 + 2_000))].join("\n") });
   expect(a.status()).toBe(200);
   const b = await request.post(`/api/ingest?source=${WORKER}`, {
     headers: auth,
-    data: JSON.stringify({ time: new Date(t0 + 1_000).toISOString(), level: "error", messageId: msg, msg: "upstream 503 from provider, retrying message save" }),
+    data: JSON.stringify({
+      time: new Date(t0 + 1_000).toISOString(),
+      level: "error",
+      messageId: msg,
+      msg: "upstream 503 from provider, retrying message save",
+    }),
   });
   expect(b.status()).toBe(200);
 
@@ -37,7 +50,9 @@ test("triage: filter by kind in the URL, open an incident, follow an entity acro
   const incidentUrl = page.url();
   await expect(page.getByTestId("incident-title")).toContainText(`chat_${tag}.messages`);
   await expect(page.getByTestId("incident-histogram")).toBeVisible();
-  await expect(page.getByTestId("runbook")).toContainText("ON CONFLICT DO NOTHING");
+  // An E11000 read from an app's log: the MongoDB runbook for its collection, no SQL.
+  await expect(page.getByTestId("runbook")).toContainText("db.messages.updateOne(");
+  await expect(page.getByTestId("runbook")).not.toContainText("ON CONFLICT");
   await expect(page.getByTestId("incident-event")).toHaveCount(2);
 
   await page.getByTestId("incident-entities").getByTestId("entity-chip").filter({ hasText: msg }).click();
@@ -97,13 +112,17 @@ test("the overview shows incidents per kind, top open incidents and a data-as-of
 
 test.describe("as a viewer", () => {
   test.use({ storageState: storageStateFor("viewer") });
-  test("incidents are readable but offer no status change, and a forged one is refused", async ({ page, request }) => {
+  test("incidents are readable, their status buttons disabled with the role they need, and a forged change is refused", async ({ page, request }) => {
     await page.goto(`/incidents?q=${tag}`);
     await expect(page.getByTestId("incident-row").first()).toBeVisible();
     await expect(page.getByRole("checkbox")).toHaveCount(0);
+    await expect(page.getByTestId("role-hint").first()).toHaveText("needs the operator role");
     await page.getByTestId("incident-row").first().getByRole("link").click();
     await expect(page.getByTestId("incident-title")).toBeVisible();
-    await expect(page.getByRole("button", { name: "Resolve" })).toHaveCount(0);
+    const resolve = page.getByRole("button", { name: "Resolve" });
+    await expect(resolve).toBeDisabled();
+    await expect(resolve).toHaveAttribute("title", /needs the operator role/);
+    await expect(page.getByRole("group", { name: "Change status" }).getByTestId("role-hint")).toHaveText("needs the operator role");
     const forged = await request.post("/api/incidents/status", { data: { ids: [1], status: "resolved" } });
     expect(forged.status()).toBe(403);
   });

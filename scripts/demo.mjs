@@ -14,7 +14,16 @@ try {
 const port = process.env.PORT ?? "3000";
 const child = spawn(
   path.join(ROOT, "node_modules/.bin/tsx"),
-  ["--conditions=react-server", "scripts/serve.ts", "--port", port, "--host", process.env.HOST ?? "127.0.0.1", "--scenarios", ...(process.env.MONGO_URL ? [] : ["--demo-mongo"])],
+  [
+    "--conditions=react-server",
+    "scripts/serve.ts",
+    "--port",
+    port,
+    "--host",
+    process.env.HOST ?? "127.0.0.1",
+    "--scenarios",
+    ...(process.env.MONGO_URL ? [] : ["--demo-mongo"]),
+  ],
   { cwd: ROOT, stdio: "inherit", env: quietEnv },
 );
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));

@@ -14,7 +14,9 @@ const { values, positionals } = parseArgs({
 });
 const name = positionals[0];
 if (!name) {
-  console.error(`usage: npm run scenario -- <name> [--duration SECONDS] [--pace SECONDS]\n${SCENARIOS.map((s) => `  ${s.name.padEnd(24)} ${s.summary}`).join("\n")}`);
+  console.error(
+    `usage: npm run scenario -- <name> [--duration SECONDS] [--pace SECONDS]\n${SCENARIOS.map((s) => `  ${s.name.padEnd(24)} ${s.summary}`).join("\n")}`,
+  );
   process.exit(2);
 }
 
@@ -28,7 +30,7 @@ try {
 
 // The app database: LOCKBOARD_SCENARIO_PG_URL, else a database beside the store (embedded or DATABASE_URL).
 const store = process.env.LOCKBOARD_SCENARIO_PG_URL ? null : await startStore();
-const pgUrl = process.env.LOCKBOARD_SCENARIO_PG_URL ?? (await demoAppDatabaseUrl(store!.databaseUrl));
+const pgUrl = process.env.LOCKBOARD_SCENARIO_PG_URL ?? (await demoAppDatabaseUrl(store!.embedded?.url() ?? store!.databaseUrl));
 const controller = new AbortController();
 const stop = () => controller.abort();
 process.on("SIGINT", stop);
@@ -42,7 +44,10 @@ try {
       pgUrl,
       mongoUrl: name === "message-retry-duplicate" ? await getTestMongoUrl() : "mongodb://127.0.0.1:27017",
       logDir: process.env.LOCKBOARD_SCENARIO_LOG_DIR ?? path.resolve(".lockboard/scenario-logs"),
-      lockboard: process.env.LOCKBOARD_URL && process.env.LOCKBOARD_FAILED_WRITES_TOKEN ? { url: process.env.LOCKBOARD_URL, failedWritesToken: process.env.LOCKBOARD_FAILED_WRITES_TOKEN } : null,
+      lockboard:
+        process.env.LOCKBOARD_URL && process.env.LOCKBOARD_FAILED_WRITES_TOKEN
+          ? { url: process.env.LOCKBOARD_URL, failedWritesToken: process.env.LOCKBOARD_FAILED_WRITES_TOKEN }
+          : null,
       signal: controller.signal,
       pace: Number(values.pace),
       log: (m) => console.log(`[scenario] ${m}`),

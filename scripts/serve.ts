@@ -1,17 +1,19 @@
 // Starts the store (embedded PostgreSQL unless DATABASE_URL is set) and serves the built dashboard.
+// The background jobs run inside the dashboard process (instrumentation.ts), not here.
 import { spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ensureInitialUsers } from "@/lib/auth/seed-users";
-import { BACKGROUND_JOBS } from "@/lib/jobs/job-list";
-import { startBackgroundJobs } from "@/lib/jobs/run-background-jobs";
 import { registerDemoPgSource } from "@/lib/postgres/demo-source";
 import { loadConfiguredSources, upsertSource } from "@/lib/sources/source-registry";
 import { disconnectPrisma, getPrisma } from "@/lib/store/prisma";
 import { startStore } from "@/lib/store/start-store";
+import { startDemoAlerts } from "./cli/demo-alerts";
 import { demoAppDatabaseUrl, waitForHealth } from "./cli/serve-helpers";
 import { demoFailedWritesToken, startDemoScenarios } from "./scenarios/demo-runner";
+import { METADATA_LOCK_ADVISORY_KEYS } from "./scenarios/metadata-lock";
 
 const { values } = parseArgs({
   options: {
@@ -57,31 +59,49 @@ if (process.env.MONGO_URL) {
   // Only here does the product touch the test server: no MONGO_URL and a demo Mongo asked for.
   const { startTestMongoServer } = await import("@/e2e/support/mongo-server/server");
   demoMongo = await startTestMongoServer();
-  await upsertSource(prisma, { name: "demo-mongo", kind: "mongodb", url: demoMongo.url, demo: true });
+  await upsertSource(prisma, {
+    name: "demo-mongo",
+    kind: "mongodb",
+    url: demoMongo.url,
+    demo: true,
+    config: { replay: { namespaces: ["LibreChat.messages"] } },
+  });
   console.log(`[lockboard] demo MongoDB (in-memory test wire server, not a real mongod) at ${demoMongo.url}, source "demo-mongo"`);
 }
 const users = await ensureInitialUsers(prisma);
 if (users.generated) {
   // Shown once: only a hash is stored. `npm run user` adds more accounts.
-  console.log(`[lockboard] created the first account: ${users.generated.email} / ${users.generated.password} (role operator; write it down, it is not shown again)`);
+  console.log(
+    `[lockboard] created the first account: ${users.generated.email} / ${users.generated.password} (role operator; write it down, it is not shown again)`,
+  );
 }
 const demoPg = await registerDemoPgSource(prisma, store.embedded);
 if (demoPg) console.log(`[lockboard] no monitored PostgreSQL configured: showing the embedded server's ${demoPg.maskedUrl} as ${demoPg.name}`);
-const jobs = startBackgroundJobs(prisma, BACKGROUND_JOBS);
 
 if (values["state-file"]) {
   // Tests read where the servers are from here (the e2e server is started by Playwright).
   mkdirSync(path.dirname(values["state-file"]), { recursive: true });
   writeFileSync(
     values["state-file"],
-    JSON.stringify({ databaseUrl: store.databaseUrl, embeddedUrl: store.embedded?.url() ?? null, logDir: store.embedded?.logDir ?? null, demoMongoUrl: demoMongo?.url ?? null }),
+    JSON.stringify({
+      databaseUrl: store.databaseUrl,
+      embeddedUrl: store.embedded?.url() ?? null,
+      logDir: store.embedded?.logDir ?? null,
+      demoMongoUrl: demoMongo?.url ?? null,
+    }),
   );
 }
 
 // The demo apps hand failed writes over with this token (a random one unless the operator set one).
 if (values.scenarios) process.env.LOCKBOARD_FAILED_WRITES_TOKEN = demoFailedWritesToken();
+// The demo's memory service locks hashtextextended('user-metadata:' || userId): the Locks page names the user.
+if (values.scenarios) process.env.LOCKBOARD_ENTITY_ADVISORY_KEYS ??= JSON.stringify(METADATA_LOCK_ADVISORY_KEYS);
 
-const next = spawn(path.resolve("node_modules/.bin/next"), ["start", "-p", values.port!, "-H", values.host!], {
+// The demo's alert receiver and rule, before the scenarios make their first incident.
+const demoAlerts = values.scenarios ? await startDemoAlerts(prisma) : null;
+
+// Not `next start`: scripts/next-server.mjs adds the socket address to X-Forwarded-For (sign-in limits).
+const next = spawn(process.execPath, [path.resolve("scripts/next-server.mjs"), "--port", values.port!, "--host", values.host!], {
   stdio: ["ignore", logFile ? "pipe" : "inherit", logFile ? "pipe" : "inherit"],
   env: { ...process.env, DATABASE_URL: store.databaseUrl, NEXT_TELEMETRY_DISABLED: "1" },
 });
@@ -89,7 +109,13 @@ next.stdout?.on("data", (d) => process.stdout.write(d));
 next.stderr?.on("data", (d) => process.stderr.write(d));
 console.log(`[lockboard] dashboard: http://localhost:${values.port}`);
 // The dashboard watches its own file descriptors too: it is one more process that can hit EMFILE.
-if (next.pid) await upsertSource(prisma, { name: "lockboard-dashboard", kind: "process", config: { pid: next.pid } });
+// On a shared store (DATABASE_URL) each instance is its own source, sampled on its own host.
+const dashboardSource = store.embedded
+  ? "lockboard-dashboard"
+  : `lockboard-dashboard-${hostname()
+      .replace(/[^\w.-]/g, "-")
+      .slice(0, 40)}-${values.port}`;
+if (next.pid) await upsertSource(prisma, { name: dashboardSource, kind: "process", config: { pid: next.pid, host: hostname() } });
 
 let scenarios: { stop(): Promise<void> } | null = null;
 let stopping = false;
@@ -102,7 +128,7 @@ const stop = async (code: number) => {
     await exited;
   }
   await scenarios?.stop();
-  await jobs.stop();
+  await demoAlerts?.stop();
   await demoMongo?.stop();
   await disconnectPrisma();
   await store.embedded?.stop();
@@ -118,7 +144,7 @@ if (values.scenarios) {
   await waitForHealth(`http://127.0.0.1:${values.port}/api/health`);
   scenarios = await startDemoScenarios({
     prisma,
-    pgUrl: process.env.LOCKBOARD_SCENARIO_PG_URL ?? (await demoAppDatabaseUrl(store.databaseUrl)),
+    pgUrl: process.env.LOCKBOARD_SCENARIO_PG_URL ?? (await demoAppDatabaseUrl(store.embedded?.url() ?? store.databaseUrl)),
     mongoUrl,
     mongoSource: process.env.MONGO_URL ? "mongo" : "demo-mongo",
     lockboardUrl: `http://127.0.0.1:${values.port}`,

@@ -1,6 +1,6 @@
 // Installs what is missing, with plain Node so it runs before node_modules exists.
 // Nothing is downloaded but npm packages (and Debian's chromium through apt, for the e2e tests).
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";

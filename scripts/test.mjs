@@ -37,6 +37,11 @@ try {
   ensureSetup({ browser: true });
   rmSync(reports, { recursive: true, force: true });
 
+  console.log("\n== lint (ESLint: Next's rules and TypeScript's) ==");
+  run(bin("eslint"), ["--max-warnings", "0", "."], { env });
+  console.log("\n== format (Prettier) ==");
+  run(bin("prettier"), ["--check", "."], { env });
+
   console.log("\n== type-check ==");
   run(bin("tsc"), ["--noEmit", "-p", "tsconfig.json"], { env });
 
@@ -52,6 +57,8 @@ try {
 
   console.log("\n== production build ==");
   run(bin("next"), ["build"], { env });
+  // No test-only code (the test MongoDB server, mingo, seeded users) in what the build ships.
+  run(process.execPath, [path.join(ROOT, "scripts/check-build.mjs")], { env });
 
   console.log("\n== end-to-end tests (Playwright, Debian Chromium) ==");
   try {
@@ -68,7 +75,8 @@ try {
   rmSync(env.LOCKBOARD_E2E_STATE, { force: true });
   // The e2e run's sibling files: signed-in browser states and the server log.
   const stem = path.basename(env.LOCKBOARD_E2E_STATE).replace(/\.json$/, "-");
-  for (const f of readdirSync(path.dirname(env.LOCKBOARD_E2E_STATE))) if (f.startsWith(stem)) rmSync(path.join(path.dirname(env.LOCKBOARD_E2E_STATE), f), { force: true });
+  for (const f of readdirSync(path.dirname(env.LOCKBOARD_E2E_STATE)))
+    if (f.startsWith(stem)) rmSync(path.join(path.dirname(env.LOCKBOARD_E2E_STATE), f), { force: true });
   summary();
 }
 process.exit(code);

@@ -1,14 +1,16 @@
 import { FailedWriteDetailPanel } from "@/components/failed-writes/failed-write-detail";
 import { FailedWriteFiltersBar } from "@/components/failed-writes/failed-write-filters";
 import { FailedWritesTable } from "@/components/failed-writes/failed-writes-table";
+import { ReplayRuns } from "@/components/failed-writes/replay-runs";
+import { pickFilters } from "@/components/ui/filter-form";
 import { PageHeader } from "@/components/ui/page-header";
 
 const FILTER_KEYS = ["status", "source", "namespace", "errorKind", "from", "to", "q"] as const;
 
 export default async function FailedWritesPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const sp = await searchParams;
-  const filters = Object.fromEntries(FILTER_KEYS.filter((k) => sp[k]).map((k) => [k, sp[k]]));
-  const params = new URLSearchParams(filters as Record<string, string>);
+  const filters = pickFilters(sp, FILTER_KEYS);
+  const params = new URLSearchParams(filters);
   const id = sp.id && /^\d+$/.test(sp.id) ? Number(sp.id) : null;
   return (
     <>
@@ -19,6 +21,7 @@ export default async function FailedWritesPage({ searchParams }: { searchParams:
       <FailedWriteFiltersBar filters={filters} />
       {id !== null && <FailedWriteDetailPanel id={id} closeHref={`/failed-writes?${params}`} />}
       <FailedWritesTable filters={filters} linkBase={`/failed-writes?${params}${params.size ? "&" : ""}id=`} />
+      <ReplayRuns />
     </>
   );
 }

@@ -1,11 +1,12 @@
 import { FILTER_KEYS, type IncidentFilters } from "@/components/incidents/filter-keys";
 import { IncidentFiltersBar } from "@/components/incidents/incident-filters";
 import { IncidentsTable } from "@/components/incidents/incidents-table";
+import { pickFilters } from "@/components/ui/filter-form";
 import { PageHeader } from "@/components/ui/page-header";
 
 export default async function IncidentsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const sp = await searchParams;
-  const filters: IncidentFilters = Object.fromEntries(FILTER_KEYS.filter((k) => sp[k]).map((k) => [k, sp[k]]));
+  const filters: IncidentFilters = pickFilters(sp, FILTER_KEYS);
   return (
     <>
       <PageHeader

@@ -6,7 +6,7 @@ export default function LocksPage() {
     <>
       <PageHeader
         title="Locks"
-        description="Live locks of every monitored PostgreSQL: the blocking tree with root blockers first, advisory locks decoded, stuck locks highlighted, and a guarded Release that re-verifies the holder before acting."
+        description="Live locks of every monitored PostgreSQL: the blocking tree with root blockers first, advisory locks decoded, stuck locks highlighted, and a guarded Release that re-verifies the holder before acting. Pick a moment on the history chart to see the locks as they were sampled then."
       />
       <LocksView />
     </>

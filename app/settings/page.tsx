@@ -1,4 +1,7 @@
 import { headers } from "next/headers";
+import { AlertsPanel } from "@/components/settings/alerts-panel";
+import { FleetPanel } from "@/components/settings/fleet-panel";
+import { StoragePanel } from "@/components/settings/storage-panel";
 import { TokensPanel } from "@/components/settings/tokens-panel";
 import { UsersPanel } from "@/components/settings/users-panel";
 import { PageHeader } from "@/components/ui/page-header";
@@ -17,10 +20,16 @@ export default async function SettingsPage() {
   }
   return (
     <>
-      <PageHeader title="Settings" description="Who may sign in and with which role, and the tokens that push endpoints accept." />
+      <PageHeader
+        title="Settings"
+        description="Who may sign in and with which role, the tokens that push endpoints accept, the dashboard instances sharing the work, and how much the store keeps."
+      />
       <div className="flex flex-col gap-4">
         <UsersPanel />
         <TokensPanel />
+        <AlertsPanel />
+        <FleetPanel />
+        <StoragePanel />
       </div>
     </>
   );

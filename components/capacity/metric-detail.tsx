@@ -10,7 +10,7 @@ type FdData = { sockets?: number; files?: number; pipes?: number; pid?: number; 
 
 const Row = ({ k, v }: { k: string; v: React.ReactNode }) => (
   <div className="flex justify-between gap-3">
-    <dt className="text-slate-500">{k}</dt>
+    <dt className="min-w-0 break-all text-slate-500">{k}</dt>
     <dd className="tabular-nums">{v}</dd>
   </div>
 );
@@ -21,9 +21,13 @@ export function MetricDetail({ metric }: { metric: MetricPanel }) {
   if (metric.metric === "pg_connections") {
     const p = d as PgData;
     return (
-      <dl className="w-64 shrink-0 space-y-0.5 text-xs">
-        {Object.entries(p.byState ?? {}).map(([k, v]) => <Row key={k} k={k.replace(/([A-Z])/g, " $1").toLowerCase()} v={v} />)}
-        {p.oldestIdleInTransaction?.[0] && <Row k="oldest idle in tx" v={`${p.oldestIdleInTransaction[0].age_s}s (${p.oldestIdleInTransaction[0].application || "?"})`} />}
+      <dl className="w-full shrink-0 space-y-0.5 text-xs md:w-64">
+        {Object.entries(p.byState ?? {}).map(([k, v]) => (
+          <Row key={k} k={k.replace(/([A-Z])/g, " $1").toLowerCase()} v={v} />
+        ))}
+        {p.oldestIdleInTransaction?.[0] && (
+          <Row k="oldest idle in tx" v={`${p.oldestIdleInTransaction[0].age_s}s (${p.oldestIdleInTransaction[0].application || "?"})`} />
+        )}
         {(p.byOrigin ?? []).slice(0, 4).map((o) => (
           <Row key={`${o.database}-${o.user}-${o.application}`} k={`${o.user ?? "?"}@${o.database ?? "?"} ${o.application || ""}`} v={o.n} />
         ))}
@@ -33,7 +37,7 @@ export function MetricDetail({ metric }: { metric: MetricPanel }) {
   if (metric.metric === "mongo_connections") {
     const m = d as MongoData;
     return (
-      <dl className="w-64 shrink-0 space-y-0.5 text-xs">
+      <dl className="w-full shrink-0 space-y-0.5 text-xs md:w-64">
         <Row k="available" v={m.available} />
         <Row k="total created" v={m.totalCreated} />
         {m.active !== null && m.active !== undefined && <Row k="active" v={m.active} />}
@@ -45,7 +49,7 @@ export function MetricDetail({ metric }: { metric: MetricPanel }) {
   }
   const f = d as FdData;
   return (
-    <dl className="w-64 shrink-0 space-y-0.5 text-xs">
+    <dl className="w-full shrink-0 space-y-0.5 text-xs md:w-64">
       {f.pid !== undefined && <Row k="process" v={`${f.command ?? ""} (${f.pid})`} />}
       {f.sockets !== undefined && <Row k="sockets" v={f.sockets} />}
       {f.files !== undefined && <Row k="files" v={f.files} />}

@@ -4,29 +4,31 @@ import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import type { EntityHit } from "@/lib/entities/search-entities";
 import type { EntityTimeline, TimelineItem } from "@/lib/entities/timeline-types";
 import { entityHref } from "@/components/entities/entity-href";
-import { fetchJson } from "./fetch-json";
+import { cursorPaging, fetchJson, searchOf } from "./fetch-json";
 
-export type { EntityHit, EntityTimeline, TimelineItem };
+export type { EntityTimeline, TimelineItem };
 
 export { entityHref };
 
 export const entityKeys = {
-  timeline: (type: string, key: string) => ["entities", "timeline", type, key] as const,
+  timeline: (type: string, key: string, w: EntityWindow | null) => ["entities", "timeline", type, key, w] as const,
   search: (q: string) => ["entities", "search", q] as const,
 };
 
-export const fetchEntityTimeline = (type: string, key: string, cursor?: string | null) =>
-  fetchJson<EntityTimeline>(`/api${entityHref(type, key)}?limit=100${cursor ? `&cursor=${cursor}` : ""}`);
-export const fetchEntitySearch = (q: string) => fetchJson<{ items: EntityHit[] }>(`/api/entities?q=${encodeURIComponent(q)}&limit=20`);
+/** A window the timeline is narrowed to (a drag-zoom on its density chart), or null for all of it. */
+export type EntityWindow = { from: string; to: string };
+export const fetchEntityTimeline = (type: string, key: string, w: EntityWindow | null, cursor?: string | null, signal?: AbortSignal) =>
+  fetchJson<EntityTimeline>(`/api${entityHref(type, key)}?${searchOf({ limit: "100", cursor: cursor ?? undefined, from: w?.from, to: w?.to })}`, { signal });
+export const fetchEntitySearch = (q: string, signal?: AbortSignal) =>
+  fetchJson<{ items: EntityHit[] }>(`/api/entities?q=${encodeURIComponent(q)}&limit=20`, { signal });
 
-export const useEntityTimeline = (type: string, key: string) =>
+export const useEntityTimeline = (type: string, key: string, w: EntityWindow | null) =>
   useInfiniteQuery({
-    queryKey: entityKeys.timeline(type, key),
-    queryFn: ({ pageParam }) => fetchEntityTimeline(type, key, pageParam),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
+    queryKey: entityKeys.timeline(type, key, w),
+    queryFn: ({ pageParam, signal }) => fetchEntityTimeline(type, key, w, pageParam, signal),
+    ...cursorPaging,
     refetchInterval: 10_000,
   });
 
 export const useEntitySearch = (q: string) =>
-  useQuery({ queryKey: entityKeys.search(q), queryFn: () => fetchEntitySearch(q), enabled: q.trim().length > 0, staleTime: 5_000 });
+  useQuery({ queryKey: entityKeys.search(q), queryFn: ({ signal }) => fetchEntitySearch(q, signal), enabled: q.trim().length > 0, staleTime: 5_000 });

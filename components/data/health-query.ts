@@ -10,9 +10,8 @@ export const healthKeys = {
   sources: ["health", "sources"] as const,
 };
 
-export const fetchHealth = () => fetchJson<Health>("/api/health");
-export const fetchSourceHealth = () => fetchJson<{ items: SourceHealth[] }>("/api/sources/health");
+export const fetchHealth = (signal?: AbortSignal) => fetchJson<Health>("/api/health", { signal });
+export const fetchSourceHealth = (signal?: AbortSignal) => fetchJson<{ items: SourceHealth[] }>("/api/sources/health", { signal });
 
-export const useHealth = () => useQuery({ queryKey: healthKeys.store, queryFn: fetchHealth, refetchInterval: 10_000 });
-export const useSourceHealth = () =>
-  useQuery({ queryKey: healthKeys.sources, queryFn: fetchSourceHealth, refetchInterval: 10_000 });
+export const useHealth = () => useQuery({ queryKey: healthKeys.store, queryFn: ({ signal }) => fetchHealth(signal), refetchInterval: 10_000 });
+export const useSourceHealth = () => useQuery({ queryKey: healthKeys.sources, queryFn: ({ signal }) => fetchSourceHealth(signal), refetchInterval: 10_000 });

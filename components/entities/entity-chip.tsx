@@ -24,7 +24,13 @@ export function KeyChips({ value }: { value: Record<string, unknown> }) {
   return (
     <span className="inline-flex flex-wrap gap-1">
       {Object.entries(value).map(([k, v]) =>
-        typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? <EntityChip key={k} type={k} value={String(v)} /> : <span key={k} className="font-mono text-xs">{k}={JSON.stringify(v)}</span>,
+        typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? (
+          <EntityChip key={k} type={k} value={String(v)} />
+        ) : (
+          <span key={k} className="font-mono text-xs">
+            {k}={JSON.stringify(v)}
+          </span>
+        ),
       )}
     </span>
   );

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { entityHref, useEntitySearch } from "@/components/data/entities-query";
+import { errorLine } from "@/components/data/fetch-json";
 
 /** Finds entities by key prefix (`abc`, or `messageId:abc` for one type). */
 export function EntitySearch({ initial = "" }: { initial?: string }) {
@@ -24,8 +25,11 @@ export function EntitySearch({ initial = "" }: { initial?: string }) {
         className="w-full rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900"
       />
       {q && (
-        <ul className="absolute z-10 mt-1 max-h-72 w-full overflow-auto rounded border border-slate-200 bg-white text-sm shadow dark:border-slate-700 dark:bg-slate-900" aria-label="Matching entities">
-          {error && <li className="p-2 text-red-600">{error.message}</li>}
+        <ul
+          className="absolute z-10 mt-1 max-h-72 w-full overflow-auto rounded border border-slate-200 bg-white text-sm shadow dark:border-slate-700 dark:bg-slate-900"
+          aria-label="Matching entities"
+        >
+          {error && <li className="p-2 text-red-600">{errorLine(error)}</li>}
           {data?.items.length === 0 && !isFetching && <li className="p-2 text-slate-500">No entity starts with “{q}”.</li>}
           {data?.items.map((e) => (
             <li key={`${e.type}=${e.value}`}>

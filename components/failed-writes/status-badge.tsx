@@ -10,5 +10,9 @@ const STYLE: Record<string, string> = {
 export const statusLabel = (s: string) => s.replace("_", " ");
 
 export function StatusBadge({ status }: { status: string }) {
-  return <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${STYLE[status] ?? ""}`} data-testid="fw-status">{statusLabel(status)}</span>;
+  return (
+    <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${STYLE[status] ?? ""}`} data-testid="fw-status">
+      {statusLabel(status)}
+    </span>
+  );
 }

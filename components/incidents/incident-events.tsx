@@ -17,7 +17,9 @@ export function IncidentEvents({ id }: { id: number }) {
               <time dateTime={e.occurredAt}>{new Date(e.occurredAt).toLocaleString()}</time>
               <span className="rounded bg-slate-100 px-1.5 dark:bg-slate-800">{e.source}</span>
               <span>{e.severity}</span>
-              {e.entities.map((en) => <EntityChip key={`${en.type}=${en.value}`} type={en.type} value={en.value} role={en.role} />)}
+              {e.entities.map((en) => (
+                <EntityChip key={`${en.type}=${en.value}`} type={en.type} value={en.value} role={en.role} />
+              ))}
             </div>
             <pre className="whitespace-pre-wrap break-all font-mono text-xs">{e.raw}</pre>
             {Object.keys(e.fields).length > 0 && (
@@ -30,7 +32,12 @@ export function IncidentEvents({ id }: { id: number }) {
         ))}
       </ol>
       {hasNextPage && (
-        <button type="button" onClick={() => fetchNextPage()} disabled={isFetchingNextPage} className="mt-2 rounded border border-slate-300 px-3 py-1 text-sm dark:border-slate-700">
+        <button
+          type="button"
+          onClick={() => fetchNextPage()}
+          disabled={isFetchingNextPage}
+          className="mt-2 rounded border border-slate-300 px-3 py-1 text-sm dark:border-slate-700"
+        >
           {isFetchingNextPage ? "Loading…" : "Older events"}
         </button>
       )}

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { IfCan } from "@/components/auth/actor-context";
+import { IfCan, needsRole } from "@/components/auth/actor-context";
 import { useReplayOne } from "@/components/data/failed-writes-query";
 import type { IncidentDetail } from "@/components/data/incidents-query";
 import { KeyChips } from "@/components/entities/entity-chip";
@@ -15,14 +15,44 @@ export function RelatedFailedWrites({ writes }: { writes: IncidentDetail["failed
       <tbody>
         {writes.map((w) => (
           <tr key={w.id} className="border-b border-slate-100 last:border-0 dark:border-slate-800">
-            <td className="py-1 pr-2"><Link className="underline" href={`/failed-writes?id=${w.id}`}>#{w.id}</Link></td>
-            <td className="py-1 pr-2 font-mono text-xs">{w.operation} {w.namespace}</td>
-            <td className="py-1 pr-2"><KeyChips value={w.key} /></td>
+            <td className="py-1 pr-2">
+              <Link className="underline" href={`/failed-writes?id=${w.id}`}>
+                #{w.id}
+              </Link>
+            </td>
+            <td className="py-1 pr-2 font-mono text-xs">
+              {w.operation} {w.namespace}
+            </td>
+            <td className="py-1 pr-2">
+              <KeyChips value={w.key} />
+            </td>
             <td className="py-1 pr-2 text-xs">{w.status.replace(/_/g, " ")}</td>
             <td className="py-1">
               {["pending", "failed", "conflict"].includes(w.status) && (
-                <IfCan role="operator">
-                  <button type="button" disabled={replay.isPending} onClick={() => replay.mutate({ id: w.id })} className="rounded border border-slate-300 px-2 py-0.5 text-xs dark:border-slate-700">
+                <IfCan
+                  role="operator"
+                  fallback={
+                    <button
+                      type="button"
+                      disabled
+                      title={`Read-only: ${needsRole("operator")}`}
+                      data-needs-role="operator"
+                      className="rounded border border-slate-300 px-2 py-0.5 text-xs opacity-50 dark:border-slate-700"
+                    >
+                      Replay
+                    </button>
+                  }
+                >
+                  <button
+                    type="button"
+                    disabled={replay.isPending}
+                    onClick={() => {
+                      // Every replay records why (as lock actions do); the write's own page has the full form.
+                      const reason = window.prompt("Why replay this write? (kept in the audit log)")?.trim();
+                      if (reason && reason.length >= 3) replay.mutate({ id: w.id, reason });
+                    }}
+                    className="rounded border border-slate-300 px-2 py-0.5 text-xs dark:border-slate-700"
+                  >
                     Replay
                   </button>
                 </IfCan>

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { useIncidentStatus, type IncidentStatus } from "@/components/data/incidents-query";
-import { IfCan } from "@/components/auth/actor-context";
+import { RoleHint, useRoleGate } from "@/components/auth/actor-context";
 
 const ACTIONS: { to: IncidentStatus; label: string; from: string[] }[] = [
   { to: "acknowledged", label: "Acknowledge", from: ["open", "muted"] },
@@ -11,10 +11,11 @@ const ACTIONS: { to: IncidentStatus; label: string; from: string[] }[] = [
   { to: "open", label: "Reopen", from: ["resolved", "muted", "acknowledged"] },
 ];
 
-/** Status buttons for one incident or a selection (operators only; the server checks the role again). */
+/** Status buttons for one incident or a selection (operators; a viewer sees them disabled, and why; the server checks the role again). */
 export function StatusActions({ ids, current, onDone }: { ids: number[]; current?: string; onDone?: () => void }) {
   const change = useIncidentStatus();
   const [message, setMessage] = useState<string | null>(null);
+  const gate = useRoleGate("operator");
   const act = (to: IncidentStatus) =>
     change.mutate(
       { ids, status: to },
@@ -27,21 +28,27 @@ export function StatusActions({ ids, current, onDone }: { ids: number[]; current
       },
     );
   return (
-    <IfCan role="operator">
+    <>
       <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Change status">
         {ACTIONS.filter((a) => !current || a.from.includes(current)).map((a) => (
           <button
             key={a.to}
             type="button"
-            disabled={change.isPending || ids.length === 0}
+            disabled={gate.disabled || change.isPending || ids.length === 0}
+            {...gate.props}
             onClick={() => act(a.to)}
             className="rounded border border-slate-300 bg-white px-3 py-1 text-sm hover:bg-slate-100 disabled:opacity-50 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800"
           >
             {a.label}
           </button>
         ))}
-        {message && <span role="status" className="text-xs text-slate-500">{message}</span>}
+        <RoleHint role="operator" />
+        {message && (
+          <span role="status" className="text-xs text-slate-500">
+            {message}
+          </span>
+        )}
       </div>
-    </IfCan>
+    </>
   );
 }

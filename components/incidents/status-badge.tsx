@@ -13,6 +13,9 @@ export const KIND_LABEL: Record<string, string> = {
   serialization_failure: "Serialization failure",
   lock_timeout: "Lock timeout",
   lock_wait: "Lock wait",
+  lock_acquired: "Lock acquired after waiting",
+  lock_not_available: "Vacuum skipped (lock)",
+  recovery_conflict: "Recovery conflict",
   advisory_lock_stuck: "Stuck advisory lock",
   statement_timeout: "Statement timeout",
   storage_busy: "Storage busy",
@@ -29,16 +32,27 @@ export const KIND_LABEL: Record<string, string> = {
 export function StatusBadge({ status, regression, by, at }: { status: string; regression: boolean; by?: string | null; at?: string | null }) {
   return (
     <span className="inline-flex flex-wrap items-center gap-1">
-      <span data-testid="incident-status" className={`rounded px-2 py-0.5 text-xs ${STATUS_STYLE[status] ?? ""}`}>{status}</span>
+      <span data-testid="incident-status" className={`rounded px-2 py-0.5 text-xs ${STATUS_STYLE[status] ?? ""}`}>
+        {status}
+      </span>
       {regression && (
-        <span data-testid="regression-badge" title="It was resolved, then happened again" className="rounded bg-red-600 px-1.5 py-0.5 text-xs font-medium text-white">
+        <span
+          data-testid="regression-badge"
+          title="It was resolved, then happened again"
+          className="rounded bg-red-600 px-1.5 py-0.5 text-xs font-medium text-white"
+        >
           regression
         </span>
       )}
       {by && (
         <span className="text-xs text-slate-500">
           by {by}
-          {at && <> · <TimeAgo iso={at} /></>}
+          {at && (
+            <>
+              {" "}
+              · <TimeAgo iso={at} />
+            </>
+          )}
         </span>
       )}
     </span>

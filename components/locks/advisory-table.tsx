@@ -1,22 +1,31 @@
 "use client";
 
-import { useCan } from "@/components/auth/actor-context";
+import { RoleHint, useCan } from "@/components/auth/actor-context";
 import type { LockSnapshot } from "@/components/data/locks-query";
 import type { ActionTarget } from "./action-dialog";
+import { releaseBlockedReason } from "./release-gate";
 import { formatMs } from "./format";
 import { EntityChip } from "@/components/entities/entity-chip";
+import { useLockImpact } from "@/components/data/lock-impact-query";
+import { ImpactNote } from "./impact-note";
+import { CARD } from "@/components/ui/panel";
 
 const MAX_ROWS = 200;
 
-export function AdvisoryTable({ snap, onRelease }: { snap: LockSnapshot; onRelease: (t: ActionTarget) => void }) {
+/** `onRelease` null: a past picture, with no Release at all (its holders may be gone or someone else now). */
+export function AdvisoryTable({ snap, onRelease }: { snap: LockSnapshot; onRelease: ((t: ActionTarget) => void) | null }) {
   const canAct = useCan("operator");
+  const impact = useLockImpact(snap.source.name).data;
+  const byKey = new Map((impact?.keys ?? []).map((k) => [k.objectKey, k]));
   const byPid = new Map(snap.backends.map((b) => [b.pid, b]));
   // Stuck and contended keys sort first; one session holding thousands of keys is summarized.
   const all = snap.advisory.flatMap((g) => (g.holders.length ? g.holders : [null]).map((h) => ({ g, h, b: h ? byPid.get(h.pid) : undefined })));
   const rows = [...all.filter((r) => r.g.stuck), ...all.filter((r) => !r.g.stuck)].slice(0, MAX_ROWS);
   return (
-    <div className="rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-      <h2 className="border-b border-slate-200 px-3 py-2 text-sm font-medium dark:border-slate-800">Advisory keys ({snap.advisory.length})</h2>
+    <div className={CARD}>
+      <h2 className="flex flex-wrap items-baseline gap-2 border-b border-slate-200 px-3 py-2 text-sm font-medium dark:border-slate-800">
+        Advisory keys ({snap.advisory.length}) {onRelease && <RoleHint role="operator" className="font-normal" />}
+      </h2>
       {rows.length === 0 ? (
         <p className="p-3 text-sm text-slate-500">No advisory lock is held or awaited right now.</p>
       ) : (
@@ -43,19 +52,30 @@ export function AdvisoryTable({ snap, onRelease }: { snap: LockSnapshot; onRelea
                 >
                   <td className="px-3 py-2">
                     <EntityChip type="advisory_lock" value={g.key.form === "bigint" ? g.key.key : `${g.key.key1},${g.key.key2}`} />
-                    <span className="ml-1 text-xs text-slate-500">{g.key.form === "bigint" ? "bigint" : "int4, int4"}{g.database ? ` · ${g.database}` : ""}</span>
+                    <span className="ml-1 text-xs text-slate-500">
+                      {g.key.form === "bigint" ? "bigint" : "int4, int4"}
+                      {g.database ? ` · ${g.database}` : ""}
+                    </span>
                     {g.stuck && (
                       <span className="ml-2 rounded bg-red-600 px-1.5 py-0.5 text-xs font-semibold text-white" title={g.stuck.reason}>
                         Stuck
                       </span>
                     )}
                     {g.stuck && <div className="text-xs text-red-800 dark:text-red-300">{g.stuck.reason}</div>}
+                    {(byKey.get(g.objectKey)?.entities ?? []).map((e) => (
+                      <div key={`${e.type}=${e.value}`} data-testid="key-entity" className="mt-1 text-xs text-slate-500" title={`the key of ${e.via}`}>
+                        maps to <EntityChip type={e.type} value={e.value} />
+                      </div>
+                    ))}
                   </td>
                   <td className="px-3 py-2">{h ? (h.mode.includes("Exclusive") ? "exclusive" : "shared") : "—"}</td>
                   <td className="px-3 py-2">
                     {h ? (
                       <>
-                        <span className="font-mono">{h.pid}</span> <span className="text-slate-600 dark:text-slate-400">{b?.application || "—"} · {b?.user ?? "?"}</span>
+                        <span className="font-mono">{h.pid}</span>{" "}
+                        <span className="text-slate-600 dark:text-slate-400">
+                          {b?.application || "—"} · {b?.user ?? "?"}
+                        </span>
                         {b?.client && <div className="text-xs text-slate-500">{b.client}</div>}
                       </>
                     ) : (
@@ -63,18 +83,34 @@ export function AdvisoryTable({ snap, onRelease }: { snap: LockSnapshot; onRelea
                     )}
                   </td>
                   <td className="px-3 py-2">
-                    {b?.state ?? "—"} {b?.stateAgeMs !== null && b?.stateAgeMs !== undefined && <span className="text-xs text-slate-500">for {formatMs(b.stateAgeMs)}</span>}
-                    {b?.xactAgeMs !== null && b?.xactAgeMs !== undefined && <div className="text-xs text-slate-500">transaction open {formatMs(b.xactAgeMs)}</div>}
+                    {b?.state ?? "—"}{" "}
+                    {b?.stateAgeMs !== null && b?.stateAgeMs !== undefined && <span className="text-xs text-slate-500">for {formatMs(b.stateAgeMs)}</span>}
+                    {b?.xactAgeMs !== null && b?.xactAgeMs !== undefined && (
+                      <div className="text-xs text-slate-500">transaction open {formatMs(b.xactAgeMs)}</div>
+                    )}
                   </td>
-                  <td className="px-3 py-2">{g.waiters.length ? g.waiters.map((w) => w.pid).join(", ") : "none"}</td>
+                  <td className="px-3 py-2">
+                    {g.waiters.length ? g.waiters.map((w) => w.pid).join(", ") : "none right now"}
+                    <ImpactNote windows={byKey.get(g.objectKey)?.windows} />
+                  </td>
                   <td className="px-3 py-2">{formatMs(g.longestWaitMs)}</td>
                   <td className="px-3 py-2 text-right">
-                    {canAct && h && b && (
+                    {onRelease && h && b && (
                       <button
                         type="button"
-                        disabled={b.own || !b.backendStart}
-                        title={b.own ? "one of Lockboard's own connections" : !b.backendStart ? "start time hidden: the monitoring role lacks pg_monitor" : undefined}
-                        onClick={() => onRelease({ action: "release", pid: h.pid, backendStart: b.backendStart!, lock: g.target, what: `advisory ${g.key.form === "bigint" ? "key" : "keys"} ${g.key.label}`, backend: b })}
+                        disabled={releaseBlockedReason(canAct, b) !== undefined}
+                        data-needs-role={canAct ? undefined : "operator"}
+                        title={releaseBlockedReason(canAct, b)}
+                        onClick={() =>
+                          onRelease({
+                            action: "release",
+                            pid: h.pid,
+                            backendStart: b.backendStart!,
+                            lock: g.target,
+                            what: `advisory ${g.key.form === "bigint" ? "key" : "keys"} ${g.key.label}`,
+                            backend: b,
+                          })
+                        }
                         className="rounded bg-red-600 px-2 py-1 text-xs font-medium text-white hover:bg-red-700 disabled:cursor-not-allowed disabled:opacity-40"
                       >
                         Release

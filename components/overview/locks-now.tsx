@@ -13,15 +13,25 @@ export function LocksNow({ overview }: { overview: Overview }) {
       {locks.map((l) => (
         <div key={l.source}>
           <p>
-            <Link className="font-medium underline" href={`/locks?source=${encodeURIComponent(l.source)}`}>{l.source}</Link>:{" "}
-            <span data-testid="lock-waiters">{l.waiters} waiting</span>, longest {secs(l.longestWaitMs)}
+            <Link className="font-medium underline" href={`/locks?source=${encodeURIComponent(l.source)}`}>
+              {l.source}
+            </Link>
+            : <span data-testid="lock-waiters">{l.waiters} waiting</span>, longest {secs(l.longestWaitMs)}
             {l.stuck > 0 && <span className="font-medium text-red-600"> · {l.stuck} stuck</span>}
-            {l.sampledAt && <span className="text-xs text-slate-500"> · sampled <TimeAgo iso={l.sampledAt} /></span>}
+            {l.sampledAt && (
+              <span className="text-xs text-slate-500">
+                {" "}
+                · sampled <TimeAgo iso={l.sampledAt} />
+              </span>
+            )}
           </p>
           {l.waiting.length > 0 && (
             <ul className="ml-4 list-disc text-xs text-slate-600 dark:text-slate-400">
               {l.waiting.slice(0, 5).map((w) => (
-                <li key={`${w.pid}-${w.lock}`}>pid {w.pid} waits {secs(w.waitMs)} for {w.lock}{w.blockedBy.length ? `, blocked by ${w.blockedBy.join(", ")}` : ""}</li>
+                <li key={`${w.pid}-${w.lock}`}>
+                  pid {w.pid} waits {secs(w.waitMs)} for {w.lock}
+                  {w.blockedBy.length ? `, blocked by ${w.blockedBy.join(", ")}` : ""}
+                </li>
               ))}
             </ul>
           )}
@@ -31,7 +41,12 @@ export function LocksNow({ overview }: { overview: Overview }) {
         <ul className="space-y-1" aria-label="Stuck locks">
           {stuckLocks.map((s) => (
             <li key={s.id} className="text-red-700 dark:text-red-300" data-testid="stuck-lock">
-              <Link className="underline" href={`/incidents/${s.id}`}>{s.title}</Link> <span className="text-xs">(<TimeAgo iso={s.lastSeen} />, {s.status})</span>
+              <Link className="underline" href={`/incidents/${s.id}`}>
+                {s.title}
+              </Link>{" "}
+              <span className="text-xs">
+                (<TimeAgo iso={s.lastSeen} />, {s.status})
+              </span>
             </li>
           ))}
         </ul>

@@ -10,7 +10,9 @@ const input = "rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:b
 export function UsersPanel() {
   const users = useUsers();
   const [created, setCreated] = useState<{ email: string; password: string } | null>(null);
-  const add = useSettingsAction(settingsKeys.users, (b: { email: string; name: string; role: string }) => postJson<{ user: { email: string }; password: string }>("/api/users", b));
+  const add = useSettingsAction(settingsKeys.users, (b: { email: string; name: string; role: string }) =>
+    postJson<{ user: { email: string }; password: string }>("/api/users", b),
+  );
   const setRole = useSettingsAction(settingsKeys.users, ({ id, role }: { id: string; role: string }) => postJson(`/api/users/${id}/role`, { role }));
 
   const submit = (e: FormEvent<HTMLFormElement>) => {
@@ -27,16 +29,30 @@ export function UsersPanel() {
       <h2 className="mb-3 font-semibold">People</h2>
       <LoadingPanel isLoading={users.isLoading} error={users.error} isEmpty={!users.data?.items.length}>
         <table className="mb-4 w-full text-left text-sm">
-          <thead className="text-xs uppercase text-slate-500"><tr><th className="py-1">E-mail</th><th>Name</th><th>Sign-in</th><th>Role</th></tr></thead>
+          <thead className="text-xs uppercase text-slate-500">
+            <tr>
+              <th className="py-1">E-mail</th>
+              <th>Name</th>
+              <th>Sign-in</th>
+              <th>Role</th>
+            </tr>
+          </thead>
           <tbody>
             {users.data?.items.map((u) => (
-              <tr key={u.id} className="border-t border-slate-100 dark:border-slate-800">
+              <tr key={u.id} className="border-t border-slate-100 dark:border-slate-800" data-testid="user-row">
                 <td className="py-1">{u.email}</td>
                 <td>{u.name}</td>
                 <td className="text-slate-500">{u.signIn.join(", ")}</td>
                 <td>
-                  <select aria-label={`Role of ${u.email}`} defaultValue={u.role} className={input} onChange={(e) => setRole.mutate({ id: u.id, role: e.target.value })}>
-                    {ROLES.map((r) => <option key={r}>{r}</option>)}
+                  <select
+                    aria-label={`Role of ${u.email}`}
+                    defaultValue={u.role}
+                    className={input}
+                    onChange={(e) => setRole.mutate({ id: u.id, role: e.target.value })}
+                  >
+                    {ROLES.map((r) => (
+                      <option key={r}>{r}</option>
+                    ))}
                   </select>
                 </td>
               </tr>
@@ -47,10 +63,20 @@ export function UsersPanel() {
       <form onSubmit={submit} className="flex flex-wrap items-end gap-2">
         <input name="email" type="email" required placeholder="e-mail" aria-label="New user e-mail" className={input} />
         <input name="name" required placeholder="name" aria-label="New user name" className={input} />
-        <select name="role" aria-label="New user role" className={input} defaultValue="viewer">{ROLES.map((r) => <option key={r}>{r}</option>)}</select>
-        <button className="rounded bg-slate-900 px-3 py-1 text-sm text-white dark:bg-slate-100 dark:text-slate-900" disabled={add.isPending}>Add local account</button>
+        <select name="role" aria-label="New user role" className={input} defaultValue="viewer">
+          {ROLES.map((r) => (
+            <option key={r}>{r}</option>
+          ))}
+        </select>
+        <button className="rounded bg-slate-900 px-3 py-1 text-sm text-white dark:bg-slate-100 dark:text-slate-900" disabled={add.isPending}>
+          Add local account
+        </button>
       </form>
-      {(add.error || setRole.error) && <p role="alert" className="mt-2 text-sm text-red-700">{(add.error ?? setRole.error)!.message}</p>}
+      {(add.error || setRole.error) && (
+        <p role="alert" className="mt-2 text-sm text-red-700">
+          {(add.error ?? setRole.error)!.message}
+        </p>
+      )}
       {created && (
         <p className="mt-2 rounded bg-amber-50 p-2 text-sm dark:bg-amber-950" data-testid="new-password">
           {created.email}: password <code className="font-mono">{created.password}</code> — shown once; hand it over now.

@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { useAddSource } from "@/components/data/sources-query";
 import type { SourceKind } from "@/lib/sources/source-registry";
+import { CARD } from "@/components/ui/panel";
 
 const KINDS: { kind: SourceKind; label: string; placeholder: string }[] = [
   { kind: "postgres", label: "PostgreSQL", placeholder: "postgresql://monitor:password@db.internal:5432/app" },
@@ -34,16 +35,28 @@ export function SourceForm() {
   };
   const k = KINDS.find((x) => x.kind === kind)!;
   return (
-    <form onSubmit={submit} aria-label="Add a source" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-[1fr_10rem_2fr_auto] sm:items-end dark:border-slate-800 dark:bg-slate-900">
+    <form onSubmit={submit} aria-label="Add a source" className={`${CARD} grid gap-3 p-4 text-sm sm:grid-cols-[1fr_10rem_2fr_auto] sm:items-end`}>
       <label className="grid gap-1">
         <span className="font-medium">Name</span>
-        <input required value={name} onChange={(e) => setName(e.target.value)} placeholder="app-db" className="rounded border border-slate-300 px-2 py-1.5 dark:border-slate-700 dark:bg-slate-950" />
+        <input
+          required
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="app-db"
+          className="rounded border border-slate-300 px-2 py-1.5 dark:border-slate-700 dark:bg-slate-950"
+        />
       </label>
       <label className="grid gap-1">
         <span className="font-medium">Kind</span>
-        <select value={kind} onChange={(e) => setKind(e.target.value as SourceKind)} className="rounded border border-slate-300 px-2 py-1.5 dark:border-slate-700 dark:bg-slate-950">
+        <select
+          value={kind}
+          onChange={(e) => setKind(e.target.value as SourceKind)}
+          className="rounded border border-slate-300 px-2 py-1.5 dark:border-slate-700 dark:bg-slate-950"
+        >
           {KINDS.map((x) => (
-            <option key={x.kind} value={x.kind}>{x.label}</option>
+            <option key={x.kind} value={x.kind}>
+              {x.label}
+            </option>
           ))}
         </select>
       </label>
@@ -59,11 +72,23 @@ export function SourceForm() {
           className="rounded border border-slate-300 px-2 py-1.5 font-mono dark:border-slate-700 dark:bg-slate-950"
         />
       </label>
-      <button type="submit" disabled={add.isPending} className="rounded bg-slate-900 px-3 py-1.5 font-medium text-white disabled:opacity-50 dark:bg-slate-100 dark:text-slate-900">
+      <button
+        type="submit"
+        disabled={add.isPending}
+        className="rounded bg-slate-900 px-3 py-1.5 font-medium text-white disabled:opacity-50 dark:bg-slate-100 dark:text-slate-900"
+      >
         {add.isPending ? "Saving…" : "Save source"}
       </button>
-      {add.error && <p role="alert" className="text-red-700 sm:col-span-4 dark:text-red-300">{add.error.message}</p>}
-      {saved && <p role="status" className="text-emerald-700 sm:col-span-4 dark:text-emerald-300">{saved}</p>}
+      {add.error && (
+        <p role="alert" className="text-red-700 sm:col-span-4 dark:text-red-300">
+          {add.error.message}
+        </p>
+      )}
+      {saved && (
+        <p role="status" className="text-emerald-700 sm:col-span-4 dark:text-emerald-300">
+          {saved}
+        </p>
+      )}
       <p className="text-xs text-slate-500 sm:col-span-4">
         A PostgreSQL monitoring role needs <code>pg_monitor</code> to see other sessions&apos; queries and <code>pg_signal_backend</code> to release locks.
       </p>

@@ -27,6 +27,13 @@ export function readE2EState(): E2EState {
   return JSON.parse(readFileSync(STATE_FILE, "utf8"));
 }
 
+/** The demo's application database on the e2e server's embedded PostgreSQL (a superuser URL). */
+export function demoAppDbUrl(): string {
+  const { embeddedUrl } = readE2EState();
+  if (!embeddedUrl) throw new Error("the e2e dashboard runs on the embedded server, but its state file names none");
+  return embeddedUrl.replace(/\/postgres$/, "/lockboard_demo_app");
+}
+
 /** Runs a command-line entry point the way a user would (`npm run …`), against the e2e store. */
 export function runScript(script: string, args: string[], databaseUrl: string): string {
   return execFileSync("node_modules/.bin/tsx", ["--conditions=react-server", `scripts/${script}.ts`, ...args], {

@@ -14,7 +14,11 @@ async function connect(url: string, settings: Record<string, string> = {}): Prom
   return c;
 }
 
-const codeOf = (p: Promise<unknown>) => p.then(() => null, (e: { code?: string }) => e.code ?? "unknown");
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: { code?: string }) => e.code ?? "unknown",
+  );
 
 async function withClients<T>(url: string, n: number, fn: (cs: pg.Client[]) => Promise<T>): Promise<T> {
   const cs = await Promise.all(Array.from({ length: n }, () => connect(url)));
@@ -39,7 +43,10 @@ export async function provokeDeadlock(url: string, table: string): Promise<strin
     await b.query("BEGIN");
     await a.query(`UPDATE ${table} SET balance = balance - 1 WHERE id = 1`);
     await b.query(`UPDATE ${table} SET balance = balance - 1 WHERE id = 2`);
-    const [ra, rb] = await Promise.all([codeOf(a.query(`UPDATE ${table} SET balance = balance + 1 WHERE id = 2`)), codeOf(b.query(`UPDATE ${table} SET balance = balance + 1 WHERE id = 1`))]);
+    const [ra, rb] = await Promise.all([
+      codeOf(a.query(`UPDATE ${table} SET balance = balance + 1 WHERE id = 2`)),
+      codeOf(b.query(`UPDATE ${table} SET balance = balance + 1 WHERE id = 1`)),
+    ]);
     await a.query("ROLLBACK");
     await b.query("ROLLBACK");
     return ra ?? rb;

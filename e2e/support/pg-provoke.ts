@@ -10,7 +10,9 @@ export async function provokeUniqueViolation(url: string, table = "session"): Pr
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(`CREATE TABLE IF NOT EXISTS ${table} (id bigserial PRIMARY KEY, session_uuid uuid NOT NULL, created_at timestamptz DEFAULT now(), CONSTRAINT ${table}_session_uuid_key UNIQUE (session_uuid))`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${table} (id bigserial PRIMARY KEY, session_uuid uuid NOT NULL, created_at timestamptz DEFAULT now(), CONSTRAINT ${table}_session_uuid_key UNIQUE (session_uuid))`,
+    );
     const uuid = crypto.randomUUID();
     await client.query(`INSERT INTO ${table} (session_uuid) VALUES ($1)`, [uuid]);
     const err = await client.query(`INSERT INTO ${table} (session_uuid) VALUES ($1)`, [uuid]).then(

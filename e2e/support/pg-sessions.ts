@@ -1,4 +1,5 @@
 import pg from "pg";
+import { dropAppRole, ensureAppRole } from "../../lib/postgres/app-role";
 
 /** A real client session of a monitored server, as an application would hold one. */
 export type Session = { client: pg.Client; pid: number; end: () => Promise<void> };
@@ -39,3 +40,14 @@ export async function waitUntilWaiting(url: string, pids: number[], timeoutMs = 
 
 /** A random advisory key above 2^32, so both halves of the bigint are exercised. */
 export const randomBigKey = () => (BigInt(Math.floor(Math.random() * 2 ** 20) + 1) << 32n) + BigInt(Math.floor(Math.random() * 2 ** 31));
+
+/**
+ * A fresh ordinary login role (no superuser, no replication) on the server `superUrl` names, as
+ * an application connects with: Lockboard refuses to end superuser sessions unless a source opts
+ * in, so the sessions a test releases are opened with this role's URL.
+ */
+export async function createTestAppRole(superUrl: string, prefix: string): Promise<{ role: string; url: string; drop: () => Promise<void> }> {
+  const role = `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e4)}`;
+  const url = await ensureAppRole(superUrl, role);
+  return { role, url, drop: () => dropAppRole(superUrl, role).catch(() => {}) };
+}

@@ -1,5 +1,5 @@
-import { LineSplitter } from "@/lib/ingest/line-splitter";
-import type { LogLine } from "@/lib/ingest/log-record";
+import { LineSplitter } from "@/lib/ingest/read/line-splitter";
+import type { LogLine } from "@/lib/ingest/read/log-record";
 
 /**
  * Lines of `input` as a file read would give them, with chunk boundaries anywhere (`random` in
@@ -8,7 +8,7 @@ import type { LogLine } from "@/lib/ingest/log-record";
 export function splitInRandomChunks(input: Buffer, maxLine: number, random: () => number): { lines: LogLine[]; end: number } {
   const splitter = new LineSplitter(0, maxLine);
   const lines: LogLine[] = [];
-  for (let at = 0; at < input.length; ) {
+  for (let at = 0; at < input.length;) {
     const n = 1 + Math.floor(random() * 700);
     splitter.push(input.subarray(at, at + n), lines);
     at += n;

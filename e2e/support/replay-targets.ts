@@ -26,18 +26,27 @@ const suffix = () => `issue6_${randomBytes(4).toString("hex")}`;
 export async function postgresTarget(prisma: PrismaClient, name: string, url: string): Promise<ReplayTarget> {
   const table = `replay_${suffix()}`;
   const pool = new pg.Pool({ connectionString: url, max: 2 });
-  await pool.query(`CREATE TABLE public.${table} (id bigserial PRIMARY KEY, "messageId" text NOT NULL UNIQUE, "conversationId" text, text text, sender text, "createdAt" timestamptz DEFAULT now())`);
-  const source = await upsertSource(prisma, { name: `${name}-${table}`, kind: "postgres", url });
+  await pool.query(
+    `CREATE TABLE public.${table} (id bigserial PRIMARY KEY, "messageId" text NOT NULL UNIQUE, "conversationId" text, text text, sender text, "createdAt" timestamptz DEFAULT now())`,
+  );
+  const source = await upsertSource(prisma, { name: `${name}-${table}`, kind: "postgres", url, config: { replay: { namespaces: [`public.${table}`] } } });
   return {
     name,
     kind: "postgres",
     namespace: `public.${table}`,
     sourceId: source.id,
     count: async (p) => Number((await pool.query(`SELECT count(*) AS n FROM public.${table} WHERE "messageId" LIKE $1`, [`${p}-%`])).rows[0].n),
-    distinctKeys: async (p) => Number((await pool.query(`SELECT count(DISTINCT "messageId") AS n FROM public.${table} WHERE "messageId" LIKE $1`, [`${p}-%`])).rows[0].n),
-    get: async (id) => (await pool.query(`SELECT "messageId", "conversationId", text, sender FROM public.${table} WHERE "messageId" = $1`, [id])).rows[0] ?? null,
+    distinctKeys: async (p) =>
+      Number((await pool.query(`SELECT count(DISTINCT "messageId") AS n FROM public.${table} WHERE "messageId" LIKE $1`, [`${p}-%`])).rows[0].n),
+    get: async (id) =>
+      (await pool.query(`SELECT "messageId", "conversationId", text, sender FROM public.${table} WHERE "messageId" = $1`, [id])).rows[0] ?? null,
     insertDirect: async (m) => {
-      await pool.query(`INSERT INTO public.${table} ("messageId", "conversationId", text, sender) VALUES ($1, $2, $3, $4)`, [m.messageId, m.conversationId, m.text, m.sender]);
+      await pool.query(`INSERT INTO public.${table} ("messageId", "conversationId", text, sender) VALUES ($1, $2, $3, $4)`, [
+        m.messageId,
+        m.conversationId,
+        m.text,
+        m.sender,
+      ]);
     },
     teardown: async () => {
       await pool.query(`DROP TABLE IF EXISTS public.${table}`);
@@ -52,7 +61,7 @@ export async function mongoTarget(prisma: PrismaClient, url: string): Promise<Re
   const dbName = `lb_${suffix()}`;
   const coll = client.db(dbName).collection<Message>("messages");
   await coll.createIndex({ messageId: 1 }, { unique: true });
-  const source = await upsertSource(prisma, { name: `mongo-${dbName}`, kind: "mongodb", url });
+  const source = await upsertSource(prisma, { name: `mongo-${dbName}`, kind: "mongodb", url, config: { replay: { namespaces: [`${dbName}.messages`] } } });
   return {
     name: "mongo",
     kind: "mongodb",

@@ -49,7 +49,13 @@ export async function listServersWithLogs(embeddedUrl: string, embeddedLogDir: s
       continue;
     }
     const log = process.env.LOCKBOARD_LOCAL_PG_LOG ?? `/var/log/postgresql/postgresql-${s.version}-main.log`;
-    if (await access(log).then(() => true, () => false)) out.push({ ...s, log, logLinePrefix: prefix });
+    if (
+      await access(log).then(
+        () => true,
+        () => false,
+      )
+    )
+      out.push({ ...s, log, logLinePrefix: prefix });
   }
   return out;
 }

@@ -3,12 +3,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "@/lib/store/embedded-server";
-import { ensureDatabase } from "@/lib/store/start-store";
 import { applyMigrations } from "@/lib/store/migrate";
 
 declare module "vitest" {
   export interface ProvidedContext {
+    /** The store, as the app role (lockboard_app, not a superuser). */
     databaseUrl: string;
+    /** The embedded server's bootstrap superuser, database postgres: for tests that monitor the server. */
     embeddedUrl: string;
     embeddedLogDir: string;
   }
@@ -24,8 +25,8 @@ export default async function setup(project: TestProject) {
     dataDir,
     settings: { log_lock_waits: "on", deadlock_timeout: "100ms" },
   });
-  await ensureDatabase(server.url(), "lockboard_test");
-  const databaseUrl = process.env.LOCKBOARD_TEST_DATABASE_URL ?? server.url("lockboard_test");
+  // The tests' store is reached as Lockboard reaches its own: as the app role, not the superuser.
+  const databaseUrl = process.env.LOCKBOARD_TEST_DATABASE_URL ?? (await server.ensureAppDatabase("lockboard_test"));
   await applyMigrations(databaseUrl);
   process.env.DATABASE_URL = databaseUrl;
   project.provide("databaseUrl", databaseUrl);

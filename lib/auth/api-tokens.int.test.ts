@@ -10,22 +10,26 @@ const req = (token?: string) => new Request("http://127.0.0.1/api/ingest", { met
 describe("API tokens", () => {
   it("accepts a live token of the right scope and refuses others with 401", async () => {
     const prisma = getPrisma();
-    const { id, token } = await createApiToken(prisma, { name: "vector", scope: "ingest" });
+    const { id, token } = await createApiToken(prisma, "test", { name: "vector", scope: "ingest" });
     expect(await verifyApiToken(prisma, req(token), "ingest")).toMatchObject({ tokenId: id, name: "vector" });
 
-    const status = (p: Promise<unknown>) => p.then(() => 200, (e: HttpError) => e.status);
+    const status = (p: Promise<unknown>) =>
+      p.then(
+        () => 200,
+        (e: HttpError) => e.status,
+      );
     expect(await status(verifyApiToken(prisma, req(token), "failed-writes"))).toBe(401);
     expect(await status(verifyApiToken(prisma, req(), "ingest"))).toBe(401);
     expect(await status(verifyApiToken(prisma, req(`${token}x`), "ingest"))).toBe(401);
 
-    expect(await revokeApiToken(prisma, id)).toBe(true);
-    expect(await revokeApiToken(prisma, id)).toBe(false);
+    expect(await revokeApiToken(prisma, "test", id)).toBe(true);
+    expect(await revokeApiToken(prisma, "test", id)).toBe(false);
     expect(await status(verifyApiToken(prisma, req(token), "ingest"))).toBe(401);
   });
 
   it("keeps only a hash: the listing never holds the token", async () => {
     const prisma = getPrisma();
-    const { token } = await createApiToken(prisma, { name: "otel", scope: "failed-writes" });
+    const { token } = await createApiToken(prisma, "test", { name: "otel", scope: "failed-writes" });
     const listed = JSON.stringify(await listApiTokens(prisma));
     expect(listed).not.toContain(token);
     expect(listed).not.toContain("tokenHash");

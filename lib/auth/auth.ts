@@ -1,11 +1,20 @@
 import "server-only";
 import { createHmac } from "node:crypto";
 import { betterAuth } from "better-auth";
+import { APIError, createAuthMiddleware } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import { genericOAuth } from "better-auth/plugins";
 import pg from "pg";
+import { auditSsoUserCreated } from "../audit/audit-sso-user";
+import { trackOwnBackends } from "../postgres/own-backends";
+import { keepPoolAlive } from "../store/pool-errors";
 import { secretKeyMaterial } from "../sources/secret-box";
+import { secureCookiesFor } from "./cookie-policy";
 import { oidcConfigFromEnv, roleForOidcProfile } from "./oidc-config";
+import { admitSignIn, signInSucceeded } from "./sign-in-limit";
+
+/** Set by app/api/auth from the resolved client address (lib/http/client-address), replacing any the client sent. */
+export const CLIENT_ADDRESS_HEADER = "x-lockboard-client-address";
 
 function createAuth() {
   const connectionString = process.env.DATABASE_URL;
@@ -16,7 +25,7 @@ function createAuth() {
     baseURL: process.env.LOCKBOARD_PUBLIC_URL,
     // Separate from the at-rest key, but derived from it so one secret configures the install.
     secret: process.env.LOCKBOARD_AUTH_SECRET ?? createHmac("sha256", secretKeyMaterial()).update("lockboard-auth").digest("base64url"),
-    database: new pg.Pool({ connectionString, max: 5, application_name: "lockboard-auth" }),
+    database: trackOwnBackends(keepPoolAlive(new pg.Pool({ connectionString, max: 5, application_name: "lockboard-auth" }), "auth"), "auth"),
     user: {
       modelName: "auth_user",
       additionalFields: { role: { type: "string", required: false, defaultValue: "viewer", input: false } },
@@ -32,22 +41,43 @@ function createAuth() {
       const proto = request?.headers.get("x-forwarded-proto") ?? "http";
       return [host ? `${proto}://${host}` : undefined, process.env.LOCKBOARD_PUBLIC_URL];
     },
+    // Password sign-in has its own sliding-window limits (hooks below); this coarse limit covers the
+    // rest, keyed on the address app/api/auth resolved (never on a header the client wrote). In the
+    // store, with Better Auth's atomic increments, so every instance counts against one limit.
     rateLimit: {
       enabled: true,
       window: 60,
       max: 200,
-      customRules: {
-        "/sign-in/email": { window: 60, max: Number(process.env.LOCKBOARD_SIGNIN_RATE_PER_MINUTE) || 10 },
-        "/sign-in/social": { window: 60, max: 20 },
-      },
+      storage: "database",
+      modelName: "auth_rate_limit",
+      customRules: { "/sign-in/email": false, "/sign-in/social": { window: 60, max: 20 } },
     },
-    advanced: { ipAddress: { ipAddressHeaders: ["x-forwarded-for", "x-real-ip"] } },
+    advanced: { ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] }, useSecureCookies: secureCookiesFor(process.env.LOCKBOARD_PUBLIC_URL) },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        // In-process calls (seeding, tests) have no request and no client to limit.
+        if (ctx.path !== "/sign-in/email" || !ctx.request) return;
+        const verdict = await admitSignIn(ctx.request.headers, (ctx.body as { email?: unknown } | undefined)?.email);
+        if (verdict.ok) return;
+        throw new APIError(
+          "TOO_MANY_REQUESTS",
+          { code: "RATE_LIMITED", message: `too many sign-in attempts; retry in ${verdict.retryAfterSeconds} s` },
+          { "retry-after": String(verdict.retryAfterSeconds) },
+        );
+      }),
+      after: createAuthMiddleware(async (ctx) => {
+        if (ctx.path === "/sign-in/email" && ctx.context.newSession) await signInSucceeded((ctx.body as { email?: unknown } | undefined)?.email);
+      }),
+    },
     databaseHooks: oidc
       ? {
           user: {
             create: {
               // Only people arriving through the issuer get a mapped role; local accounts carry their own.
               before: async (user, ctx) => (ctx?.path?.startsWith("/callback/") ? { data: { ...user, role: roleForOidcProfile(user.email) } } : undefined),
+              after: async (user, ctx) => {
+                if (ctx?.path?.startsWith("/callback/")) await auditSsoUserCreated(user, oidc.providerId);
+              },
             },
           },
         }

@@ -23,7 +23,11 @@ export function oidcConfigFromEnv(env: Record<string, string | undefined> = proc
   };
 }
 
-const list = (v?: string) => (v ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+const list = (v?: string) =>
+  (v ?? "")
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
 
 /**
  * People who sign in through the organisation's issuer read by default; LOCKBOARD_OIDC_ADMINS and

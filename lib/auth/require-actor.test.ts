@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { assertSameOrigin } from "./require-actor";
 
-const post = (headers: Record<string, string>) => new Request("http://127.0.0.1:3000/api/x", { method: "POST", headers: { host: "127.0.0.1:3000", ...headers } });
+const post = (headers: Record<string, string>) =>
+  new Request("http://127.0.0.1:3000/api/x", { method: "POST", headers: { host: "127.0.0.1:3000", ...headers } });
 
 describe("cross-site protection", () => {
   it("lets same-origin and non-browser POSTs through", () => {

@@ -1,5 +1,7 @@
 // Every route that changes anything refuses the unauthenticated (401), the cross-site (403) and a
-// viewer (403). Routes are discovered from app/api, so a new action route is covered the day it lands.
+// viewer (403); every route that reads refuses the unauthenticated itself (GET and HEAD: 401),
+// not only behind proxy.ts. Routes are discovered from app/api, so a new route is covered the day it lands.
+import { NextRequest } from "next/server";
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +13,8 @@ const ROOT = path.resolve(__dirname, "../../app/api");
 const ACTION_METHODS = ["POST", "PUT", "PATCH", "DELETE"] as const;
 // Better Auth's own endpoints; push endpoints take bearer tokens instead of sessions (api-tokens tests).
 const EXEMPT = [/^auth\//, /^ingest(\/|$)/, /^failed-writes$/, /^failed-writes\/import$/];
+// Reads: only Better Auth's own endpoints and the public health check answer without a session.
+const READ_EXEMPT = [/^auth\//, /^health$/];
 
 function routeFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -20,32 +24,42 @@ function routeFiles(dir: string): string[] {
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
 const routes: { route: string; method: string; handler: Handler; params: Record<string, string | string[]> }[] = [];
+const reads: (typeof routes)[number][] = [];
 const cookies: Record<string, string> = {};
 const run = `${process.pid}-${Date.now()}`;
 
 beforeAll(async () => {
   for (const file of routeFiles(ROOT)) {
     const route = path.relative(ROOT, path.dirname(file));
-    if (EXEMPT.some((r) => r.test(route))) continue;
     const mod = (await import(file)) as Record<string, Handler | undefined>;
-    const params = Object.fromEntries(
-      [...route.matchAll(/\[(\.\.\.)?([^\]]+)\]/g)].map((m) => [m[2]!, m[1] ? ["1"] : "1"]),
-    );
+    const params = Object.fromEntries([...route.matchAll(/\[(\.\.\.)?([^\]]+)\]/g)].map((m) => [m[2]!, m[1] ? ["1"] : "1"]));
+    // Next answers HEAD with the GET handler (the request's method is HEAD), so both are tried.
+    if (mod.GET && !READ_EXEMPT.some((r) => r.test(route))) for (const method of ["GET", "HEAD"]) reads.push({ route, method, handler: mod.GET, params });
+    if (EXEMPT.some((r) => r.test(route))) continue;
     for (const method of ACTION_METHODS) if (mod[method]) routes.push({ route, method, handler: mod[method]!, params });
   }
   for (const role of ["viewer", "operator"] as const) {
     const email = `${role}-${run}@guard.test`;
-    await createLocalUser({ email, password: `${role}-password-${run}`, role, name: role });
+    await createLocalUser(getPrisma(), "test", { email, password: `${role}-password-${run}`, role, name: role });
     const res = await getAuth().api.signInEmail({ body: { email, password: `${role}-password-${run}` }, asResponse: true });
-    cookies[role] = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    cookies[role] = res.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
   }
 });
 afterAll(disconnectPrisma);
 
 const call = (r: (typeof routes)[number], headers: Record<string, string>) =>
-  r.handler(new Request(`http://127.0.0.1:3000/api/${r.route}`, { method: r.method, headers: { host: "127.0.0.1:3000", "content-type": "application/json", ...headers }, body: "{}" }), {
-    params: Promise.resolve(r.params),
-  });
+  r.handler(
+    // Next hands route handlers a NextRequest (req.nextUrl), so the test does too.
+    new NextRequest(`http://127.0.0.1:3000/api/${r.route}`, {
+      method: r.method,
+      headers: { host: "127.0.0.1:3000", "content-type": "application/json", ...headers },
+      body: r.method === "GET" || r.method === "HEAD" ? undefined : "{}",
+    }),
+    { params: Promise.resolve(r.params) },
+  );
 
 describe("action routes", () => {
   it("are discovered", () => {
@@ -53,7 +67,8 @@ describe("action routes", () => {
   });
 
   it("answer 401 without a session", async () => {
-    for (const r of routes) expect({ route: `${r.method} ${r.route}`, status: (await call(r, {})).status }).toEqual({ route: `${r.method} ${r.route}`, status: 401 });
+    for (const r of routes)
+      expect({ route: `${r.method} ${r.route}`, status: (await call(r, {})).status }).toEqual({ route: `${r.method} ${r.route}`, status: 401 });
   });
 
   it("refuse a cross-site request even with a valid session", async () => {
@@ -68,6 +83,38 @@ describe("action routes", () => {
       const res = await call(r, { cookie: cookies.viewer! });
       expect({ route: `${r.method} ${r.route}`, status: res.status }).toEqual({ route: `${r.method} ${r.route}`, status: 403 });
       expect((await res.json()).error.message).toMatch(/needs the (operator|admin) role/);
+    }
+  });
+});
+
+describe("read routes", () => {
+  it("are discovered, the push endpoints' list too", () => {
+    expect(reads.map((r) => `${r.method} ${r.route}`)).toEqual(
+      expect.arrayContaining([
+        "GET incidents",
+        "HEAD incidents",
+        "GET failed-writes",
+        "HEAD failed-writes",
+        "GET locks/[source]/backends/[pid]",
+        "GET sources/health",
+      ]),
+    );
+  });
+
+  it("answer 401 without a session, to GET and to HEAD, a bearer header or not", async () => {
+    for (const r of reads) {
+      for (const headers of [{}, { authorization: "Bearer not-a-session" }] as Record<string, string>[]) {
+        const res = await call(r, headers);
+        expect({ route: `${r.method} ${r.route}`, status: res.status }).toEqual({ route: `${r.method} ${r.route}`, status: 401 });
+      }
+    }
+  });
+
+  it("answer a signed-in viewer without a 5xx (no read route needs more, except users, tokens and the fleet's instances)", async () => {
+    for (const r of reads.filter((x) => x.method === "GET")) {
+      const status = (await call(r, { cookie: cookies.viewer! })).status;
+      const refused = status === 401 || (status === 403 && !/^(users|tokens|fleet)$/.test(r.route));
+      expect({ route: r.route, refused, serverError: status >= 500 }).toEqual({ route: r.route, refused: false, serverError: false });
     }
   });
 });

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import pg from "pg";
 import { listMonitoredServers } from "@/e2e/support/test-servers";
 import { closeMonitorPools } from "../postgres/monitor-pool";
+import { storeEvents } from "../ingest/store/shared-writer";
 import { upsertSource } from "../sources/source-registry";
 import { disconnectPrisma, getPrisma } from "../store/prisma";
 import { getCapacityOverview } from "./get-capacity-overview";
@@ -21,7 +22,9 @@ afterAll(async () => {
 
 /** Starts a node child and resolves with its first stdout line matching `re`. */
 function startChild(args: string[], re: RegExp, shell?: string): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = shell ? spawn("sh", ["-c", shell], { stdio: ["ignore", "pipe", "inherit"] }) : spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  const child = shell
+    ? spawn("sh", ["-c", shell], { stdio: ["ignore", "pipe", "inherit"] })
+    : spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   children.push(child);
   return new Promise((resolve, reject) => {
     let buf = "";
@@ -48,7 +51,12 @@ describe.each(await listMonitoredServers(inject("embeddedUrl")))("PostgreSQL con
     try {
       await Promise.all(clients.slice(0, 3).map((c) => c.query("BEGIN; SELECT 1")));
       const after = (await sampleCapacity(prisma, { only: [name] }))[0]!.readings[0]!;
-      const data = after.data as { byState: { idle: number; idleInTransaction: number }; byOrigin: { application: string; n: number }[]; oldestIdleInTransaction: { application: string }[]; settings: { maxConnections: number; superuserReserved: number; reserved: number } };
+      const data = after.data as {
+        byState: { idle: number; idleInTransaction: number };
+        byOrigin: { application: string; n: number }[];
+        oldestIdleInTransaction: { application: string }[];
+        settings: { maxConnections: number; superuserReserved: number; reserved: number };
+      };
       expect(after.value - b.value).toBeGreaterThanOrEqual(6);
       expect(data.byState.idleInTransaction).toBeGreaterThanOrEqual(3);
       expect(data.byOrigin.find((o) => o.application === `cap-test-${run}`)?.n).toBe(6);
@@ -78,7 +86,7 @@ describe("file descriptors", () => {
 
     const prisma = getPrisma();
     const name = `fd-hog-${run}`;
-    await upsertSource(prisma, { name, kind: "process", config: { pid: child.pid } });
+    await upsertSource(prisma, { name, kind: "process", config: { pid: child.pid, eventSources: [`${name}-log`] } });
     const out = (await sampleCapacity(prisma, { only: [name] }))[0]!;
     expect(out.readings[0]).toMatchObject({ metric: "open_fds", limit: 64 });
     expect(out.crossed).toEqual(["open_fds:critical"]);
@@ -87,14 +95,34 @@ describe("file descriptors", () => {
     // Staying at the limit is not a new crossing.
     expect((await sampleCapacity(prisma, { only: [name] }))[0]!.crossed).toEqual([]);
 
-    // An EMFILE the ingestion recognised (from the process's own log) is drawn over the fd chart.
+    // An EMFILE the ingestion recognised (from the process's own log, named in config.eventSources) is drawn over its fd chart only.
+    const other = `fd-other-${run}`;
+    await upsertSource(prisma, { name: other, kind: "process", config: { pid: process.pid } });
+    await sampleCapacity(prisma, { only: [other] });
     const log = await prisma.source.upsert({ where: { name: `${name}-log` }, update: {}, create: { name: `${name}-log`, kind: "log" } });
-    await prisma.event.create({
-      data: { eventKey: `emfile-${run}`, sourceId: log.id, occurredAt: new Date(), kind: "fd_exhaustion", severity: "error", message: "OSError: [Errno 24] Too many open files", fingerprint: `fd-${run}`, raw: "x" },
-    });
+    await storeEvents(prisma, log.id, [
+      {
+        eventKey: `emfile-${run}`,
+        occurredAt: new Date(),
+        kind: "fd_exhaustion",
+        severity: "error",
+        message: "OSError: [Errno 24] Too many open files",
+        title: "Too many open files",
+        fingerprint: `fd-${run}`,
+        raw: "x",
+        fields: {},
+        entities: [],
+      },
+    ]);
     const panel = (await getCapacityOverview(prisma, { range: "15m" })).sources.find((s) => s.source.name === name)!;
     expect(panel.metrics[0]!.level).toBe("critical");
-    expect(panel.metrics[0]!.overlay.filter((o) => o.kind === "fd_exhaustion").reduce((n, o) => n + o.count, 0)).toBeGreaterThanOrEqual(1);
+    expect(panel.metrics[0]!.markers.reduce((n, b) => n + (b.kinds.fd_exhaustion ?? 0), 0)).toBeGreaterThanOrEqual(1);
+    // Saturated even when both samples fell just after a refusal freed a descriptor (62 of 64): the EMFILE says it hit the limit.
+    expect(panel.metrics[0]!.saturated).toBe(true);
+    expect(panel.metrics[0]!.refusals).toBeGreaterThanOrEqual(1);
+    expect(panel.metrics[0]!.secondsToExhaustion).toBeNull();
+    const otherPanel = (await getCapacityOverview(prisma, { range: "15m" })).sources.find((s) => s.source.name === other)!;
+    expect(otherPanel.metrics[0]!.markers).toEqual([]);
   });
 
   it("finds processes by command-line pattern", async () => {

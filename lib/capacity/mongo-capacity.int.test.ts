@@ -34,7 +34,10 @@ describe("MongoDB capacity through the official driver", () => {
     const comment = `cap-slow-${run}`;
     const server = await getStartedTestServer();
     server?.setDelay(({ body }) => (body.comment === comment ? 800 : 0));
-    const pending = db.collection("slow").find(server ? {} : { $where: "sleep(800) || true" }, { comment }).toArray();
+    const pending = db
+      .collection("slow")
+      .find(server ? {} : { $where: "sleep(800) || true" }, { comment })
+      .toArray();
     await new Promise((r) => setTimeout(r, 200));
     try {
       const during = (await sampleCapacity(prisma, { only: [name] }))[0]!;

@@ -12,9 +12,17 @@ export type MongoConnections = {
 };
 
 type ServerStatusConnections = { current: number; available: number; totalCreated: number; active?: number };
-type CurrentOpEntry = { op?: string; ns?: string; microsecs_running?: number | { toNumber(): number }; secs_running?: number; waitingForLock?: boolean; command?: Record<string, unknown> };
+type CurrentOpEntry = {
+  op?: string;
+  ns?: string;
+  microsecs_running?: number | { toNumber(): number };
+  secs_running?: number;
+  waitingForLock?: boolean;
+  command?: Record<string, unknown>;
+};
 
-const toNumber = (v: unknown): number => (typeof v === "number" ? v : v && typeof v === "object" && "toNumber" in v ? (v as { toNumber(): number }).toNumber() : Number(v ?? 0));
+const toNumber = (v: unknown): number =>
+  typeof v === "number" ? v : v && typeof v === "object" && "toNumber" in v ? (v as { toNumber(): number }).toNumber() : Number(v ?? 0);
 
 /**
  * `serverStatus().connections` (the limit is current + available, which mongod derives from

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { parseLimits } from "./proc-fds";
 import { parsePrometheusFds } from "./prometheus-fds";
-import { levelOf, thresholdsFor, timeToExhaustion } from "./thresholds";
+import { levelOf, thresholdsFor } from "./thresholds";
 
 describe("/proc limits", () => {
   it("reads the soft and hard open-files limit", () => {
-    const text = "Limit                     Soft Limit           Hard Limit           Units\nMax processes             unlimited            unlimited            processes\nMax open files            1024                 524288               files\n";
+    const text =
+      "Limit                     Soft Limit           Hard Limit           Units\nMax processes             unlimited            unlimited            processes\nMax open files            1024                 524288               files\n";
     expect(parseLimits(text)).toEqual({ soft: 1024, hard: 524288 });
     expect(parseLimits("Max open files unlimited unlimited files")).toEqual({ soft: null, hard: null });
     expect(parseLimits("")).toEqual({ soft: null, hard: null });
@@ -39,11 +40,5 @@ describe("thresholds", () => {
     expect(levelOf(96, 100, { warn: 0.8, critical: 0.95 })).toBe("critical");
     expect(levelOf(80, 100, { warn: 0.8, critical: 0.95 })).toBe("warn");
     expect(levelOf(5, null, { warn: 0.8, critical: 0.95 })).toBe("unknown");
-  });
-  it("estimates time to exhaustion only on a rising trend", () => {
-    const rising = [0, 1, 2, 3].map((i) => ({ t: i * 10_000, v: 50 + i * 10 }));
-    expect(timeToExhaustion(rising, 100)).toBeCloseTo(2 * 10, 5);
-    expect(timeToExhaustion(rising.map((p) => ({ ...p, v: 100 - p.v })), 100)).toBeNull();
-    expect(timeToExhaustion(rising.slice(0, 2), 100)).toBeNull();
   });
 });

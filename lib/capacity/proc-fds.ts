@@ -1,5 +1,6 @@
 import "server-only";
 import { readdir, readFile, readlink } from "node:fs/promises";
+import { assertProcessPattern } from "./process-pattern";
 
 export type ProcessFds = {
   pid: number;
@@ -28,7 +29,11 @@ export function parseLimits(text: string): { soft: number | null; hard: number |
  */
 export async function getProcessFds(pid: number, procRoot = "/proc"): Promise<ProcessFds> {
   const dir = `${procRoot}/${pid}`;
-  const [names, limits, comm] = await Promise.all([readdir(/*turbopackIgnore: true*/ `${dir}/fd`), readFile(/*turbopackIgnore: true*/ `${dir}/limits`, "utf8"), readFile(/*turbopackIgnore: true*/ `${dir}/comm`, "utf8").catch(() => "")]);
+  const [names, limits, comm] = await Promise.all([
+    readdir(/*turbopackIgnore: true*/ `${dir}/fd`),
+    readFile(/*turbopackIgnore: true*/ `${dir}/limits`, "utf8"),
+    readFile(/*turbopackIgnore: true*/ `${dir}/comm`, "utf8").catch(() => ""),
+  ]);
   const counts = { sockets: 0, files: 0, pipes: 0, other: 0 };
   const targets = await Promise.all(names.map((n) => readlink(/*turbopackIgnore: true*/ `${dir}/fd/${n}`).catch(() => null)));
   for (const t of targets) {
@@ -49,16 +54,16 @@ export async function getProcessFds(pid: number, procRoot = "/proc"): Promise<Pr
   };
 }
 
-/** Pids whose command line matches `pattern` (a regular expression), oldest first. */
+/** Pids whose command line contains `pattern` (a literal substring, see process-pattern.ts), oldest first. */
 export async function findPids(pattern: string, procRoot = "/proc"): Promise<number[]> {
-  const re = new RegExp(pattern);
+  const needle = assertProcessPattern(pattern);
   const pids = (await readdir(/*turbopackIgnore: true*/ procRoot)).filter((n) => /^\d+$/.test(n)).map(Number);
   const found: number[] = [];
   await Promise.all(
     pids.map(async (pid) => {
       if (pid === process.pid) return;
       const cmdline = await readFile(/*turbopackIgnore: true*/ `${procRoot}/${pid}/cmdline`, "utf8").catch(() => "");
-      if (cmdline && re.test(cmdline.replace(/\0/g, " ").trim())) found.push(pid);
+      if (cmdline && cmdline.replace(/\0/g, " ").includes(needle)) found.push(pid);
     }),
   );
   return found.sort((a, b) => a - b);

@@ -1,4 +1,5 @@
 import "server-only";
+import { readCapped } from "../http/read-capped";
 
 export type PrometheusFds = { open: number; max: number | null; labels: string };
 
@@ -33,10 +34,36 @@ export function parsePrometheusFds(text: string): PrometheusFds | null {
   return best;
 }
 
-export async function scrapePrometheusFds(url: string, timeoutMs: number): Promise<PrometheusFds> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: "text/plain;version=0.0.4" } });
-  if (!res.ok) throw new Error(`${url} answered ${res.status} ${res.statusText}`);
-  const parsed = parsePrometheusFds(await res.text());
+/** LOCKBOARD_PROMETHEUS_MAX_BYTES: the most of a metrics page read (4 MiB; a process exporter serves a few KiB). */
+export const prometheusMaxBytes = () => {
+  const v = Number(process.env.LOCKBOARD_PROMETHEUS_MAX_BYTES);
+  return Number.isInteger(v) && v > 0 ? v : 4 * 1024 * 1024;
+};
+
+/**
+ * Scrapes `url` within `timeoutMs` (connect, headers and body): a redirect is an error, never
+ * followed (the source names the endpoint it may reach, not wherever that one points), and
+ * reading stops past the body cap.
+ */
+export async function scrapePrometheusFds(url: string, timeoutMs: number, maxBytes = prometheusMaxBytes()): Promise<PrometheusFds> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  const res = await fetch(url, { signal, redirect: "manual", headers: { accept: "text/plain;version=0.0.4" } });
+  if (res.status >= 300 && res.status < 400) {
+    await res.body?.cancel().catch(() => {});
+    throw new Error(
+      `${url} answered ${res.status} (a redirect${res.headers.get("location") ? ` to ${res.headers.get("location")}` : ""}): redirects are not followed, point the source at the metrics endpoint itself`,
+    );
+  }
+  if (!res.ok) {
+    await res.body?.cancel().catch(() => {});
+    throw new Error(`${url} answered ${res.status} ${res.statusText}`);
+  }
+  const parsed = parsePrometheusFds(await readMetricsBody(res, url, maxBytes));
   if (!parsed) throw new Error(`${url} exposes no process_open_fds metric`);
   return parsed;
+}
+
+async function readMetricsBody(res: Response, url: string, maxBytes: number): Promise<string> {
+  const tooLarge = () => new Error(`${url} served more than ${maxBytes} bytes of metrics: not read further (LOCKBOARD_PROMETHEUS_MAX_BYTES)`);
+  return (await readCapped(res.body, res.headers.get("content-length"), maxBytes, tooLarge)).toString("utf8");
 }

@@ -14,7 +14,12 @@ export const CAPACITY_KINDS = ["postgres", "mongodb", "process", "prometheus"] a
 /** The fullest of the processes a source names (by pid, or every pid whose command line matches). */
 async function readProcesses(config: Record<string, unknown>): Promise<{ worst: ProcessFds; all: ProcessFds[] }> {
   const pids = typeof config.pid === "number" ? [config.pid] : typeof config.pattern === "string" ? await findPids(config.pattern) : [];
-  if (pids.length === 0) throw new Error(typeof config.pattern === "string" ? `no running process matches /${config.pattern}/` : "a process source needs config.pid or config.pattern");
+  if (pids.length === 0)
+    throw new Error(
+      typeof config.pattern === "string"
+        ? `no running process has "${config.pattern}" in its command line`
+        : "a process source needs config.pid or config.pattern",
+    );
   const all = (await Promise.allSettled(pids.map((p) => getProcessFds(p)))).flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
   if (all.length === 0) throw new Error(`process ${pids.join(", ")} is gone or not readable`);
   const ratio = (p: ProcessFds) => (p.softLimit ? p.open / p.softLimit : 0);

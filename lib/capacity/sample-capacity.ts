@@ -1,5 +1,5 @@
 import "server-only";
-import { storeEvents } from "../ingest/store-events";
+import { storeEvents } from "../ingest/store/shared-writer";
 import { getSourceConnection, listSources, recordSourceHealth, type PublicSource } from "../sources/source-registry";
 import type { PrismaClient } from "../store/generated/client";
 import { CAPACITY_KINDS, readSourceCapacity, type CapacityReading } from "./read-source-capacity";

@@ -10,11 +10,23 @@ import type { PrismaClient } from "../store/generated/client";
  *   {"session_uuid": {"hash": "hashtext"}}          pg_advisory_lock(hashtext(session_uuid))
  *   {"messageId": {"hash": "hashtextextended"}}     pg_advisory_lock(hashtextextended(message_id, 0))
  *   {"conversationId": {"hash": "hashtext", "classId": 7}}   pg_advisory_lock(7, hashtext(conversation_id))
+ *   {"userId": {"hash": "hashtextextended", "prefix": "user-metadata:"}}
+ *                                                   pg_advisory_lock(hashtextextended('user-metadata:' || user_id, 0))
  * The entity type `advisory_lock` (what ingestion extracts from lock-wait logs) always maps to itself.
  */
 export const AdvisoryMappingSchema = z.record(
   z.string().min(1),
-  z.object({ hash: z.enum(["none", "hashtext", "hashtextextended"]).default("none"), classId: z.number().int().min(-(2 ** 31)).max(2 ** 31 - 1).optional() }),
+  z.object({
+    hash: z.enum(["none", "hashtext", "hashtextextended"]).default("none"),
+    classId: z
+      .number()
+      .int()
+      .min(-(2 ** 31))
+      .max(2 ** 31 - 1)
+      .optional(),
+    /** Text the application puts before the value it hashes (`'user-metadata:' || user_id`); hashed forms only. */
+    prefix: z.string().max(200).optional(),
+  }),
 );
 export type AdvisoryMapping = z.infer<typeof AdvisoryMappingSchema>;
 
@@ -32,7 +44,6 @@ export function advisoryMappingFromEnv(env: Record<string, string | undefined> =
 /** One advisory lock object as pg_locks shows it, and its label as LockSample.data.key holds it. */
 export type MappedAdvisoryKey = { label: string; classid: number; objid: number; objsubid: 1 | 2; via: string };
 
-const INT4 = /^-?\d{1,10}$/;
 const INT8 = /^-?\d{1,19}$/;
 const inInt4 = (n: bigint) => n >= -(2n ** 31n) && n < 2n ** 31n;
 const inInt8 = (n: bigint) => n >= -(2n ** 63n) && n < 2n ** 63n;
@@ -57,13 +68,18 @@ export async function advisoryKeysFor(prisma: PrismaClient, type: string, value:
   let n: bigint | null = null;
   if (m.hash === "none") n = INT8.test(value) && inInt8(BigInt(value)) ? BigInt(value) : null;
   else {
-    const [h] = await prisma.$queryRaw<{ h4: number; h8: string }[]>`SELECT hashtext(${value}) AS h4, hashtextextended(${value}, 0)::text AS h8`;
+    const text = (m.prefix ?? "") + value;
+    const [h] = await prisma.$queryRaw<{ h4: number; h8: string }[]>`SELECT hashtext(${text}) AS h4, hashtextextended(${text}, 0)::text AS h8`;
     n = m.hash === "hashtext" ? BigInt(h.h4) : BigInt(h.h8);
   }
-  if (n === null) return [];
-  const via = m.hash === "none" ? `${type} as the key` : `${m.hash}(${type})`;
+  return n === null ? [] : mappedKey(type, m, n);
+}
+
+/** The key an entity's number (its value, or the store's hash of it) stands for under mapping `m`. */
+export function mappedKey(type: string, m: AdvisoryMapping[string], n: bigint): MappedAdvisoryKey[] {
+  const via = m.hash === "none" ? `${type} as the key` : `${m.hash}(${m.prefix ? `'${m.prefix}' || ` : ""}${type})`;
   if (m.classId !== undefined) return inInt4(n) ? [pairKey(m.classId, Number(n), `(${m.classId}, ${via})`)] : [];
-  return [bigintKey(n, via)];
+  return inInt8(n) ? [bigintKey(n, via)] : [];
 }
 
 /** The databases (oids) LockSample has advisory rows for: a loose index scan over LockSample(objectKey). */

@@ -3,6 +3,7 @@ import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as timelineRoute } from "@/app/api/entities/[type]/[...key]/route";
 import { GET as searchRoute } from "@/app/api/entities/route";
+import { signInAs } from "@/lib/auth/test-sessions";
 import { ingestNdjson } from "@/lib/ingest/push-ingest";
 import { disconnectPrisma, getPrisma } from "@/lib/store/prisma";
 import { advisoryKeysFor } from "./advisory-mapping";
@@ -15,36 +16,97 @@ const DB = `${tag}-pg`;
 const msg = `${tag}-msg-1`;
 const t0 = Date.now() - 20 * 60_000;
 const at = (s: number) => new Date(t0 + s * 1000);
+let viewer: Promise<string>;
+const signedIn = async (url: string) => new NextRequest(url, { headers: { cookie: await viewer } });
 
 async function timeline(type: string, key: string, qs = "") {
-  const res = await timelineRoute(new NextRequest(`http://127.0.0.1/api/entities/${type}/${encodeURIComponent(key)}${qs}`), {
+  const res = await timelineRoute(await signedIn(`http://127.0.0.1/api/entities/${type}/${encodeURIComponent(key)}${qs}`), {
     params: Promise.resolve({ type, key: [key] }),
   });
   return { status: res.status, body: await res.json() };
 }
 
 beforeAll(async () => {
+  viewer = signInAs("viewer");
   const prisma = getPrisma();
   // The same message id seen by the API (a 429 then an E11000 on retry) and by the worker in between.
-  await ingestNdjson(prisma, A, Buffer.from([
-    JSON.stringify({ time: at(0).toISOString(), level: "error", messageId: msg, userId: "42", msg: "upstream 503 from provider, retrying" }),
-    JSON.stringify({ time: at(20).toISOString(), level: "error", messageId: msg, msg: `E11000 duplicate key error collection: chat.messages index: messageId_1 dup key: { messageId: "${msg}" }` }),
-  ].join("\n")));
+  await ingestNdjson(
+    prisma,
+    A,
+    Buffer.from(
+      [
+        JSON.stringify({ time: at(0).toISOString(), level: "error", messageId: msg, userId: "42", msg: "upstream 503 from provider, retrying" }),
+        JSON.stringify({
+          time: at(20).toISOString(),
+          level: "error",
+          messageId: msg,
+          msg: `E11000 duplicate key error collection: chat.messages index: messageId_1 dup key: { messageId: "${msg}" }`,
+        }),
+      ].join("\n"),
+    ),
+  );
   await ingestNdjson(prisma, B, Buffer.from(JSON.stringify({ time: at(10).toISOString(), level: "warn", messageId: msg, msg: "saving message took 9000 ms" })));
   const pg = await prisma.source.create({ data: { name: DB, kind: "postgres" } });
   const fw = await prisma.failedWrite.create({
-    data: { sourceId: pg.id, namespace: "public.messages", operation: "insert", idempotencyKey: { messageId: msg }, keyHash: tag, payload: { messageId: msg }, error: "E11000", errorKind: "duplicate_key", occurredAt: at(21) },
+    data: {
+      sourceId: pg.id,
+      namespace: "public.messages",
+      operation: "insert",
+      idempotencyKey: { messageId: msg },
+      keyHash: tag,
+      payload: { messageId: msg },
+      error: "E11000",
+      errorKind: "duplicate_key",
+      occurredAt: at(21),
+    },
   });
-  await prisma.failedWriteAttempt.create({ data: { failedWriteId: fw.id, attempt: 1, worker: "w", startedAt: at(30), finishedAt: at(30), outcome: "applied" } });
+  await prisma.failedWriteAttempt.create({
+    data: { failedWriteId: fw.id, attempt: 1, worker: "w", startedAt: at(30), finishedAt: at(30), outcome: "applied" },
+  });
   await prisma.failedWrite.create({
-    data: { sourceId: pg.id, namespace: "public.users", operation: "upsert", idempotencyKey: { user_id: 42 }, keyHash: `${tag}u`, payload: {}, error: "lock timeout", errorKind: "lock_timeout", occurredAt: at(5) },
+    data: {
+      sourceId: pg.id,
+      namespace: "public.users",
+      operation: "upsert",
+      idempotencyKey: { user_id: 42 },
+      keyHash: `${tag}u`,
+      payload: {},
+      error: "lock timeout",
+      errorKind: "lock_timeout",
+      occurredAt: at(5),
+    },
   });
   // userId 42 maps to pg_advisory_lock(42): a backend held it for three samples, another waited.
   const objectKey = `advisory:99${tag.length}:0:42:1`;
   for (const s of [2, 4, 6]) {
-    await prisma.lockSample.create({ data: { sourceId: pg.id, sampledAt: at(s), pid: 7001, lockType: "advisory", mode: "ExclusiveLock", granted: true, objectKey, blockingPids: [], data: { key: "42", application: "api" } } });
+    await prisma.lockSample.create({
+      data: {
+        sourceId: pg.id,
+        sampledAt: at(s),
+        pid: 7001,
+        lockType: "advisory",
+        mode: "ExclusiveLock",
+        granted: true,
+        objectKey,
+        blockingPids: [],
+        data: { key: "42", application: "api" },
+      },
+    });
   }
-  await prisma.lockSample.create({ data: { sourceId: pg.id, sampledAt: at(4), pid: 7002, lockType: "advisory", mode: "ExclusiveLock", granted: false, objectKey, waitMs: 2000, blockingPids: [7001], data: { key: "42" } } });
+  await prisma.lockSample.create({
+    data: {
+      sourceId: pg.id,
+      sampledAt: at(4),
+      pid: 7002,
+      lockType: "advisory",
+      mode: "ExclusiveLock",
+      granted: false,
+      objectKey,
+      waitMs: 2000,
+      blockingPids: [7001],
+      data: { key: "42" },
+    },
+  });
 });
 afterAll(async () => {
   await getPrisma().source.deleteMany({ where: { name: { in: [A, B, DB] } } });
@@ -103,7 +165,13 @@ describe("entity timeline", () => {
   });
 
   it("rejects bad parameters with a 400 naming them", async () => {
-    for (const [qs, name] of [["?limit=0", "limit"], ["?include=events", "include"], ["?cursor=abc", "cursor"], ["?from=noon", "from"], ["?x=1", "x"]]) {
+    for (const [qs, name] of [
+      ["?limit=0", "limit"],
+      ["?include=events", "include"],
+      ["?cursor=abc", "cursor"],
+      ["?from=noon", "from"],
+      ["?x=1", "x"],
+    ]) {
       const r = await timeline("messageId", msg, qs);
       expect(r.status, qs).toBe(400);
       expect(r.body.error.message, qs).toContain(`"${name}"`);
@@ -113,14 +181,14 @@ describe("entity timeline", () => {
 
 describe("entity search", () => {
   it("finds entities by key prefix, optionally of one type", async () => {
-    const res = await searchRoute(new NextRequest(`http://127.0.0.1/api/entities?q=${tag}-msg`));
+    const res = await searchRoute(await signedIn(`http://127.0.0.1/api/entities?q=${tag}-msg`));
     const body = await res.json();
     expect(body.items.map((e: { type: string; value: string }) => `${e.type}=${e.value}`)).toEqual([`messageId=${msg}`]);
-    const typed = await (await searchRoute(new NextRequest(`http://127.0.0.1/api/entities?q=messageId:${tag}`))).json();
+    const typed = await (await searchRoute(await signedIn(`http://127.0.0.1/api/entities?q=messageId:${tag}`))).json();
     expect(typed.items).toHaveLength(1);
-    const none = await (await searchRoute(new NextRequest(`http://127.0.0.1/api/entities?q=${tag}-msg&type=userId`))).json();
+    const none = await (await searchRoute(await signedIn(`http://127.0.0.1/api/entities?q=${tag}-msg&type=userId`))).json();
     expect(none.items).toEqual([]);
-    const bad = await searchRoute(new NextRequest(`http://127.0.0.1/api/entities`));
+    const bad = await searchRoute(await signedIn(`http://127.0.0.1/api/entities`));
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.message).toContain('"q"');
   });

@@ -46,22 +46,31 @@ export async function getEntityTimeline(
   const writeIdsP = want.has("failed_write") || want.has("replay") || want.has("action") ? failedWriteIdsFor(prisma, type, key) : Promise.resolve([]);
   const incidentIdsP = entityP.then(async (entity) =>
     entity && want.has("action")
-      ? (await prisma.$queryRaw<{ id: number }[]>`
-          SELECT DISTINCT e."incidentId" AS id FROM (SELECT "eventId" FROM "EventEntity" WHERE "entityId" = ${entity.id} ORDER BY "eventId" DESC LIMIT ${ACTION_INCIDENT_SAMPLE}) x
-          JOIN "Event" e ON e.id = x."eventId" WHERE e."incidentId" IS NOT NULL`).map((r) => r.id)
+      ? (
+          await prisma.$queryRaw<{ id: number }[]>`
+          SELECT DISTINCT e."incidentId" AS id FROM (SELECT "eventId", "occurredAt", noise FROM "EventEntity" WHERE "entityId" = ${entity.id} ORDER BY "occurredAt" DESC, "eventId" DESC LIMIT ${ACTION_INCIDENT_SAMPLE}) x
+          JOIN "Event" e ON e.id = x."eventId" AND e."occurredAt" = x."occurredAt" AND e.noise = x.noise WHERE e."incidentId" IS NOT NULL`
+        ).map((r) => r.id)
       : [],
   );
   const densityP = c ? Promise.resolve(null) : entityP.then((entity) => densityTimes(prisma, entity?.id ?? null));
   // One Promise.all over everything, so no branch can reject unobserved.
-  const [parts, entity, keys, times] = await Promise.all([Promise.all([
-    entityP.then((entity) => (entity && want.has("event") ? timelineEvents(prisma, entity.id, w) : [])),
-    want.has("lock") ? keysP.then((keys) => objectKeysFor(prisma, keys)).then((ok) => timelineLocks(prisma, ok, w)) : [],
-    want.has("failed_write") ? writeIdsP.then((ids) => timelineFailedWrites(prisma, ids, w)) : [],
-    want.has("replay") ? writeIdsP.then((ids) => timelineReplays(prisma, ids, w)) : [],
-    want.has("action")
-      ? Promise.all([writeIdsP, keysP, incidentIdsP]).then(([failedWriteIds, keys, incidentIds]) => timelineActions(prisma, { failedWriteIds, keys, incidentIds }, w))
-      : [],
-  ]), entityP, keysP, densityP]);
+  const [parts, entity, keys, times] = await Promise.all([
+    Promise.all([
+      entityP.then((entity) => (entity && want.has("event") ? timelineEvents(prisma, entity.id, w) : [])),
+      want.has("lock") ? keysP.then((keys) => objectKeysFor(prisma, keys)).then((ok) => timelineLocks(prisma, ok, w)) : [],
+      want.has("failed_write") ? writeIdsP.then((ids) => timelineFailedWrites(prisma, ids, w)) : [],
+      want.has("replay") ? writeIdsP.then((ids) => timelineReplays(prisma, ids, w)) : [],
+      want.has("action")
+        ? Promise.all([writeIdsP, keysP, incidentIdsP]).then(([failedWriteIds, keys, incidentIds]) =>
+            timelineActions(prisma, { failedWriteIds, keys, incidentIds }, w),
+          )
+        : [],
+    ]),
+    entityP,
+    keysP,
+    densityP,
+  ]);
   const merged = parts.flat().sort(newestFirst);
   const items = merged.slice(0, q.limit);
   const last = items[items.length - 1];
@@ -77,13 +86,13 @@ export async function getEntityTimeline(
   };
 }
 
-/** Times of the entity's latest DENSITY_CAP events (newest by id: the link index's order). */
+/** Times of the entity's latest DENSITY_CAP events (the link index's order). */
 async function densityTimes(prisma: PrismaClient, entityId: number | null): Promise<number[]> {
   if (entityId === null) return [];
   const rows = await prisma.$queryRaw<{ t: number }[]>`
     SELECT (extract(epoch FROM e."occurredAt") * 1000)::float8 AS t
-    FROM (SELECT "eventId" FROM "EventEntity" WHERE "entityId" = ${entityId} ORDER BY "eventId" DESC LIMIT ${DENSITY_CAP}) x
-    JOIN "Event" e ON e.id = x."eventId"`;
+    FROM (SELECT "eventId", "occurredAt", noise FROM "EventEntity" WHERE "entityId" = ${entityId} ORDER BY "occurredAt" DESC, "eventId" DESC LIMIT ${DENSITY_CAP}) x
+    JOIN "Event" e ON e.id = x."eventId" AND e."occurredAt" = x."occurredAt" AND e.noise = x.noise`;
   return rows.map((r) => r.t);
 }
 

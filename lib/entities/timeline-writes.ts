@@ -1,4 +1,5 @@
 import "server-only";
+import { describeAction } from "../audit/describe-action";
 import { Prisma, type PrismaClient } from "../store/generated/client";
 import type { MappedAdvisoryKey } from "./advisory-mapping";
 import { keyMatchSql, windowSql, type Window } from "./timeline-parts";
@@ -11,7 +12,17 @@ export async function failedWriteIdsFor(prisma: PrismaClient, type: string, valu
   return rows.map((r) => r.id);
 }
 
-type WriteRow = { id: number; occurredAt: Date; source: string; namespace: string; operation: string; status: string; errorKind: string; error: string; attempts: number };
+type WriteRow = {
+  id: number;
+  occurredAt: Date;
+  source: string;
+  namespace: string;
+  operation: string;
+  status: string;
+  errorKind: string;
+  error: string;
+  attempts: number;
+};
 
 export async function timelineFailedWrites(prisma: PrismaClient, ids: number[], w: Window): Promise<TimelineItem[]> {
   if (ids.length === 0) return [];
@@ -32,7 +43,17 @@ export async function timelineFailedWrites(prisma: PrismaClient, ids: number[], 
   }));
 }
 
-type AttemptRow = { id: number; startedAt: Date; failedWriteId: number; attempt: number; outcome: string; error: string | null; worker: string; source: string; namespace: string };
+type AttemptRow = {
+  id: number;
+  startedAt: Date;
+  failedWriteId: number;
+  attempt: number;
+  outcome: string;
+  error: string | null;
+  worker: string;
+  source: string;
+  namespace: string;
+};
 
 export async function timelineReplays(prisma: PrismaClient, ids: number[], w: Window): Promise<TimelineItem[]> {
   if (ids.length === 0) return [];
@@ -53,7 +74,18 @@ export async function timelineReplays(prisma: PrismaClient, ids: number[], w: Wi
   }));
 }
 
-type ActionRow = { id: number; at: Date; actor: string; action: string; source: string | null; outcome: string; reason: string | null; target: Record<string, unknown> };
+type ActionRow = {
+  id: number;
+  at: Date;
+  actor: string;
+  action: string;
+  source: string | null;
+  outcome: string;
+  reason: string | null;
+  target: Record<string, unknown>;
+  before: unknown;
+  detail: unknown;
+};
 
 /**
  * Audit rows about this entity: replays of its failed writes (run or scheduled retry), lock
@@ -75,7 +107,7 @@ export async function timelineActions(
   for (const id of ctx.incidentIds) shapes.push({ incidentId: id });
   if (shapes.length === 0) return [];
   const rows = await prisma.$queryRaw<ActionRow[]>`
-    SELECT a.id, a.at, a.actor, a.action, s.name AS source, a.outcome, a.reason, a.target
+    SELECT a.id, a.at, a.actor, a.action, s.name AS source, a.outcome, a.reason, a.target, a.before, a.detail
     FROM "ActionLog" a LEFT JOIN "Source" s ON s.id = a."sourceId"
     WHERE a.target @> ANY(${shapes.map((s) => JSON.stringify(s))}::jsonb[]) ${windowSql(Prisma.sql`a.at`, Prisma.sql`a.id`, "action", w)}
     ORDER BY a.at DESC, a.id DESC LIMIT ${w.limit}`;
@@ -84,9 +116,10 @@ export async function timelineActions(
     id: String(r.id),
     at: r.at.toISOString(),
     source: r.source,
-    title: `${r.actor}: ${r.action.replace(/[._]/g, " ")} → ${r.outcome}`,
+    // The Audit page's sentence (lib/audit/describe-action.ts), so both read the same.
+    title: describeAction(r),
     detail: r.reason,
     status: r.outcome,
-    href: typeof r.target.incidentId === "number" ? `/incidents/${r.target.incidentId}` : "/audit",
+    href: typeof r.target.incidentId === "number" ? `/incidents/${r.target.incidentId}` : `/audit?${new URLSearchParams({ action: r.action, actor: r.actor })}`,
   }));
 }

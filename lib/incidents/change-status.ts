@@ -1,4 +1,5 @@
 import "server-only";
+import { writeActionLogs } from "../audit/write-action-log";
 import type { Actor } from "../auth/roles";
 import type { PrismaClient } from "../store/generated/client";
 import type { IncidentStatus } from "./incident-query";
@@ -7,8 +8,8 @@ export type StatusChange = { id: number; from: string; to: IncidentStatus; chang
 
 /**
  * Sets the status of one or many incidents as the signed-in actor, one ActionLog row per incident
- * (the before state included). Resolving clears the regression mark: if the incident comes back,
- * ingestion reopens it and marks it again.
+ * (the before state included) in the same transaction. Resolving clears the regression mark: if
+ * the incident comes back, ingestion reopens it and marks it again.
  */
 export async function changeIncidentStatus(
   prisma: PrismaClient,
@@ -31,20 +32,19 @@ export async function changeIncidentStatus(
       }
       changes.push({ id: b.id, from: b.status, to: input.status, changed });
     }
-    if (before.length > 0) {
-      await tx.actionLog.createMany({
-        data: before.map((b) => ({
-          actor: actor.name,
-          action: "incident.status",
-          sourceId: b.sourceId,
-          target: { incidentId: b.id, title: b.title },
-          reason: input.reason ?? null,
-          before: { status: b.status, regression: b.regression },
-          outcome: b.status === input.status ? `already ${input.status}` : input.status,
-          detail: ids.length > 1 ? { bulk: ids.length } : {},
-        })),
-      });
-    }
+    await writeActionLogs(
+      tx,
+      before.map((b) => ({
+        actor: actor.name,
+        action: "incident.status",
+        sourceId: b.sourceId,
+        target: { incidentId: b.id, title: b.title },
+        reason: input.reason ?? null,
+        before: { status: b.status, regression: b.regression },
+        outcome: b.status === input.status ? `already ${input.status}` : input.status,
+        detail: ids.length > 1 ? { bulk: ids.length } : {},
+      })),
+    );
     const found = new Set(before.map((b) => b.id));
     return { changes, missing: ids.filter((id) => !found.has(id)) };
   });

@@ -7,7 +7,13 @@ describe("cursors", () => {
   it("round-trip the sort value and id, and refuse anything else", () => {
     expect(decodeCursor(encodeCursor("2026-11-23T04:00:00.000Z", 42))).toEqual({ value: "2026-11-23T04:00:00.000Z", id: "42" });
     expect(decodeCursor(encodeCursor(7, "9007199254740993"))).toEqual({ value: 7, id: "9007199254740993" });
-    for (const bad of ["", "abc", Buffer.from('["x"]').toString("base64url"), Buffer.from('[1,"1; DROP"]').toString("base64url"), Buffer.from("{}").toString("base64url")]) {
+    for (const bad of [
+      "",
+      "abc",
+      Buffer.from('["x"]').toString("base64url"),
+      Buffer.from('[1,"1; DROP"]').toString("base64url"),
+      Buffer.from("{}").toString("base64url"),
+    ]) {
       expect(decodeCursor(bad)).toBeNull();
     }
   });

@@ -5,7 +5,9 @@ import { GET as listRoute } from "@/app/api/incidents/route";
 import { GET as exportRoute } from "@/app/api/incidents/export/route";
 import { GET as detailRoute } from "@/app/api/incidents/[id]/route";
 import { GET as eventsRoute } from "@/app/api/incidents/[id]/events/route";
+import { GET as runbookRoute } from "@/app/api/incidents/[id]/runbook/route";
 import { GET as overviewRoute } from "@/app/api/overview/route";
+import { signInAs } from "@/lib/auth/test-sessions";
 import { ingestNdjson } from "@/lib/ingest/push-ingest";
 import { disconnectPrisma, getPrisma } from "@/lib/store/prisma";
 import { changeIncidentStatus } from "./change-status";
@@ -13,26 +15,42 @@ import { changeIncidentStatus } from "./change-status";
 const tag = `it${randomBytes(4).toString("hex")}`;
 const A = `${tag}-app`;
 const B = `${tag}-worker`;
-const base = Date.now() - 30 * 60_000;
+// On a minute boundary, so the five events of one incident (5 s apart at most) share one minute.
+const base = Math.floor((Date.now() - 30 * 60_000) / 60_000) * 60_000;
 const line = (o: Record<string, unknown>) => JSON.stringify(o);
+let viewer: Promise<string>;
 
 async function get(handler: (req: NextRequest, ctx: never) => Promise<Response>, url: string, params?: Record<string, unknown>) {
-  const res = await handler(new NextRequest(`http://127.0.0.1${url}`), { params: Promise.resolve(params ?? {}) } as never);
+  const res = await handler(new NextRequest(`http://127.0.0.1${url}`, { headers: { cookie: await viewer } }), {
+    params: Promise.resolve(params ?? {}),
+  } as never);
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
 }
 
 beforeAll(async () => {
+  viewer = signInAs("viewer");
   const prisma = getPrisma();
   // Five distinct duplicate-key incidents on A (one collection each), the busiest first; one on B.
   const lines: string[] = [];
   for (let c = 0; c < 5; c++) {
     for (let i = 0; i <= 4 - c; i++) {
-      lines.push(line({ time: new Date(base + c * 60_000 + i * 1000).toISOString(), level: "error", messageId: `${tag}-m${c}`, msg: `E11000 duplicate key error collection: chat.c${c}_${tag} index: messageId_1 dup key: { messageId: "${tag}-m${c}" }` }));
+      lines.push(
+        line({
+          time: new Date(base + c * 60_000 + i * 1000).toISOString(),
+          level: "error",
+          messageId: `${tag}-m${c}`,
+          msg: `E11000 duplicate key error collection: chat.c${c}_${tag} index: messageId_1 dup key: { messageId: "${tag}-m${c}" }`,
+        }),
+      );
     }
   }
   await ingestNdjson(prisma, A, Buffer.from(lines.join("\n")));
-  await ingestNdjson(prisma, B, Buffer.from(line({ time: new Date(base + 90_000).toISOString(), level: "error", messageId: `${tag}-m0`, msg: "sorry, too many clients already" })));
+  await ingestNdjson(
+    prisma,
+    B,
+    Buffer.from(line({ time: new Date(base + 90_000).toISOString(), level: "error", messageId: `${tag}-m0`, msg: "sorry, too many clients already" })),
+  );
 });
 afterAll(async () => {
   await getPrisma().source.deleteMany({ where: { name: { in: [A, B] } } });
@@ -101,8 +119,9 @@ describe("GET /api/incidents", () => {
     const csv = await get(exportRoute, `/api/incidents/export?source=${A}&sort=count`);
     expect(csv.headers.get("content-type")).toContain("text/csv");
     const rows = csv.text.trim().split("\r\n");
-    expect(rows[0]).toBe("id,kind,title,source,status,regression,count,rate,firstSeen,lastSeen,statusChangedBy,statusChangedAt");
-    expect(rows.slice(1).map((r) => r.split(",")[6])).toEqual(["5", "4", "3", "2", "1"]);
+    expect(rows[0]).toBe("id,kind,title,subject,source,status,regression,count,rate,firstSeen,lastSeen,statusChangedBy,statusChangedAt");
+    expect(rows.slice(1).map((r) => r.split(",")[7])).toEqual(["5", "4", "3", "2", "1"]);
+    expect(rows[1]!.split(",")[3]).toBe(`chat.c0_${tag} index messageId_1`);
     const json = (await get(exportRoute, `/api/incidents/export?source=${B}&format=json`)).json();
     expect(json.items).toHaveLength(1);
     expect((await get(exportRoute, `/api/incidents/export?format=xml`)).status).toBe(400);
@@ -118,7 +137,20 @@ describe("incident detail and events", () => {
     expect(d.spike.count).toBe(5);
     expect(d.entities[0]).toMatchObject({ events: 5 });
     expect(d.entities.map((e: { type: string; value: string }) => `${e.type}=${e.value}`)).toContain(`messageId=${tag}-m0`);
-    expect(d.runbook.steps.join(" ")).toMatch(/ON CONFLICT DO NOTHING/);
+    // The runbook is this incident's: its collection, index and key, MongoDB steps only.
+    const rb = (await get(runbookRoute, `/api/incidents/${top.id}/runbook`, { id: String(top.id) })).json();
+    expect(rb.engine).toBe("mongodb");
+    expect(rb.facts).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ label: "Collection", value: `c0_${tag}` }),
+        expect.objectContaining({ label: "Index", value: "messageId_1" }),
+      ]),
+    );
+    expect(JSON.stringify(rb.steps)).toContain(`db.c0_${tag}.updateOne(`);
+    expect(JSON.stringify(rb.steps)).toContain(`{ messageId: \\"${tag}-m0\\" }`);
+    expect(JSON.stringify(rb)).not.toMatch(/ON CONFLICT|INSERT INTO/);
+    expect((await get(runbookRoute, `/api/incidents/2147483000/runbook`, { id: "2147483000" })).status).toBe(404);
+    expect((await get(runbookRoute, `/api/incidents/x/runbook`, { id: "x" })).json().error.message).toContain('"id"');
 
     const first = (await get(eventsRoute, `/api/incidents/${top.id}/events?limit=3`, { id: String(top.id) })).json();
     expect(first.items).toHaveLength(3);
@@ -132,6 +164,23 @@ describe("incident detail and events", () => {
 
     expect((await get(detailRoute, `/api/incidents/abc`, { id: "abc" })).json().error.message).toContain('"id"');
     expect((await get(detailRoute, `/api/incidents/${top.id}?range=forever`, { id: String(top.id) })).status).toBe(400);
+
+    // No range asked for: the incident is half an hour old, so its histogram covers the last hour.
+    const fitted = (await get(detailRoute, `/api/incidents/${top.id}`, { id: String(top.id) })).json().histogram;
+    expect(fitted).toMatchObject({ range: "1h", fitted: true });
+    expect(Date.parse(fitted.to) - Date.parse(fitted.from)).toBeGreaterThanOrEqual(3_600_000);
+    // A drag-zoom's window: only its minutes, one-minute buckets.
+    const zoomed = (
+      await get(detailRoute, `/api/incidents/${top.id}?from=${new Date(base - 60_000).toISOString()}&to=${new Date(base + 2 * 60_000).toISOString()}`, {
+        id: String(top.id),
+      })
+    ).json().histogram;
+    expect(zoomed).toMatchObject({ range: null, fitted: false, bucketMs: 60_000 });
+    expect(zoomed.points.length).toBeLessThanOrEqual(4);
+    expect(zoomed.points.reduce((s: number, p: { count: number }) => s + p.count, 0)).toBe(5);
+    const half = await get(detailRoute, `/api/incidents/${top.id}?from=${new Date(base).toISOString()}`, { id: String(top.id) });
+    expect(half.status).toBe(400);
+    expect(half.json().error.message).toContain('"to"');
     expect((await get(detailRoute, `/api/incidents/2147483000`, { id: "2147483000" })).status).toBe(404);
     expect((await get(eventsRoute, `/api/incidents/${top.id}/events?limit=1000`, { id: String(top.id) })).json().error.message).toContain('"limit"');
   });
@@ -146,7 +195,10 @@ describe("status changes", () => {
     expect(res.missing).toEqual([2147483000]);
     const after = (await get(listRoute, `/api/incidents?source=${B}&status=resolved`)).json().items[0];
     expect(after).toMatchObject({ status: "resolved", statusChangedBy: "lead@example.test", regression: false });
-    const logs = await prisma.actionLog.findMany({ where: { action: "incident.status", target: { path: ["incidentId"], equals: inc.id } }, orderBy: { id: "asc" } });
+    const logs = await prisma.actionLog.findMany({
+      where: { action: "incident.status", target: { path: ["incidentId"], equals: inc.id } },
+      orderBy: { id: "asc" },
+    });
     expect(logs.map((l) => [l.actor, l.outcome, (l.before as { status: string }).status])).toEqual([
       ["ops@example.test", "acknowledged", "open"],
       ["lead@example.test", "resolved", "acknowledged"],
@@ -166,5 +218,22 @@ describe("GET /api/overview", () => {
     expect(o.topOpen.length).toBeGreaterThan(0);
     expect(Date.parse(o.asOf)).toBeGreaterThan(Date.now() - 60_000);
     expect((await get(overviewRoute, `/api/overview?range=5y`)).json().error.message).toContain('"range"');
+  });
+
+  it("with no range fits the data, answers a custom window, and refuses a bad one naming it", async () => {
+    const fitted = (await get(overviewRoute, `/api/overview`)).json().range;
+    // This file's incidents are half an hour old: a fitted range reaches back at least that far.
+    expect(fitted.fitted).toBe(true);
+    expect(["1h", "6h", "24h"]).toContain(fitted.preset);
+    expect(Date.parse(fitted.dataSince)).toBeLessThanOrEqual(base);
+    const w = (await get(overviewRoute, `/api/overview?from=${new Date(base - 60_000).toISOString()}&to=${new Date(base + 6 * 60_000).toISOString()}`)).json();
+    expect(w.range).toMatchObject({ preset: null, fitted: false, bucketMs: 60_000 });
+    expect(w.perKind.reduce((s: number, p: Record<string, number>) => s + (p.duplicate_key ?? 0), 0)).toBeGreaterThanOrEqual(15);
+    // The top list's sparklines cover the range shown, in whole minutes: 15 of them for 15 minutes.
+    const short = (await get(overviewRoute, `/api/overview?range=15m`)).json();
+    for (const i of short.topOpen) expect(i.spark).toHaveLength(15);
+    const wide = await get(overviewRoute, `/api/overview?from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z`);
+    expect(wide.status).toBe(400);
+    expect(wide.json().error.message).toContain('"from"');
   });
 });

@@ -37,7 +37,11 @@ export async function entitiesOfEvents(prisma: PrismaClient, ids: bigint[]): Pro
 }
 
 /** An incident's events, latest first, keyset-paginated on (occurredAt, id): Event(incidentId, occurredAt DESC). */
-export async function listIncidentEvents(prisma: PrismaClient, incidentId: number, q: IncidentEventsQuery): Promise<{ items: IncidentEvent[]; nextCursor: string | null }> {
+export async function listIncidentEvents(
+  prisma: PrismaClient,
+  incidentId: number,
+  q: IncidentEventsQuery,
+): Promise<{ items: IncidentEvent[]; nextCursor: string | null }> {
   const c = q.cursor ? decodeCursor(q.cursor) : null;
   const after = c ? Prisma.sql`AND (e."occurredAt", e.id) < (${new Date(String(c.value))}, ${BigInt(c.id)})` : Prisma.empty;
   const rows = await prisma.$queryRaw<EventRow[]>`
@@ -47,7 +51,10 @@ export async function listIncidentEvents(prisma: PrismaClient, incidentId: numbe
     ORDER BY e."occurredAt" DESC, e.id DESC
     LIMIT ${q.limit + 1}`;
   const page = rows.slice(0, q.limit);
-  const ents = await entitiesOfEvents(prisma, page.map((r) => r.id));
+  const ents = await entitiesOfEvents(
+    prisma,
+    page.map((r) => r.id),
+  );
   const last = page[page.length - 1];
   return {
     items: page.map((r) => ({

@@ -1,7 +1,7 @@
 /**
  * What to do about each kind of incident, written for the operator on call. Data, not code: the
  * detail page renders `steps` as a list and `sql`/`code` as copyable blocks. Keys are the
- * ingestion catalog's kinds (lib/ingest/catalog-data.ts) plus the lock and capacity incidents.
+ * ingestion catalog's kinds (lib/ingest/classify/catalog-data.ts) plus the lock and capacity incidents.
  */
 export type Runbook = { title: string; summary: string; steps: string[]; code?: string };
 
@@ -47,19 +47,51 @@ export const RUNBOOKS: Record<string, Runbook> = {
   lock_timeout: {
     title: "Lock timeout",
     summary: "A statement gave up waiting for a lock (55P03): someone held it longer than lock_timeout.",
-    steps: ["Find the holder at that moment on Locks (blocking tree).", "Long DDL or a forgotten open transaction is the usual holder.", "Queue the write for replay instead of dropping it."],
+    steps: [
+      "Find the holder at that moment on Locks (blocking tree).",
+      "Long DDL or a forgotten open transaction is the usual holder.",
+      "Queue the write for replay instead of dropping it.",
+    ],
   },
   lock_wait: LOCK_WAIT_STORM,
+  lock_not_available: {
+    title: "Vacuum or analyze skipped: table locked",
+    summary:
+      "Autovacuum (or VACUUM/ANALYZE with SKIP_LOCKED) gave up on a table someone held locked (55P03); repeated, the table bloats and its statistics go stale.",
+    steps: [
+      "Find who holds the table's lock at those moments on Locks: long DDL, LOCK TABLE, or a transaction left open.",
+      "If it repeats for one table, check its dead tuples and last autovacuum in pg_stat_user_tables.",
+      "Run VACUUM (VERBOSE) on it in a quiet moment once the holder is gone.",
+    ],
+    code: "SELECT relname, n_dead_tup, last_autovacuum FROM pg_stat_user_tables ORDER BY n_dead_tup DESC LIMIT 10;",
+  },
+  recovery_conflict: {
+    title: "Query canceled on a standby (recovery conflict)",
+    summary:
+      "WAL replay on a hot standby needed something a query held (a lock, a buffer pin, row versions vacuum removed on the primary), so the standby canceled it (40001 / 40P01 / 57P04); the DETAIL names which.",
+    steps: [
+      "Read the DETAIL: `relation lock` is DDL or LOCK on the primary; `row versions that must be removed` is vacuum cleaning what the query still needed.",
+      "For long reports on the standby: hot_standby_feedback = on (the primary keeps the rows, at the cost of bloat) or a higher max_standby_streaming_delay (replay lags meanwhile).",
+      "Retry the canceled query; move long analytics to a replica tuned for them.",
+    ],
+  },
   advisory_lock_stuck: LOCK_WAIT_STORM,
   statement_timeout: {
     title: "Statement timeout",
     summary: "A query ran past statement_timeout (57014), often because it waited on a lock.",
-    steps: ["Check Locks at the spike: a waiting statement counts its wait against the timeout.", "Otherwise check the plan (EXPLAIN) of the statement in the latest events."],
+    steps: [
+      "Check Locks at the spike: a waiting statement counts its wait against the timeout.",
+      "Otherwise check the plan (EXPLAIN) of the statement in the latest events.",
+    ],
   },
   storage_busy: {
     title: "Storage busy (Resource busy / SQLITE_BUSY)",
     summary: "An embedded store (RocksDB, SQLite) refused a write because another writer held its lock.",
-    steps: ["Serialize writers (one writer process, or a queue).", "SQLite: set busy_timeout and use WAL mode.", "Answer callers with 429 + Retry-After and capture the write for replay."],
+    steps: [
+      "Serialize writers (one writer process, or a queue).",
+      "SQLite: set busy_timeout and use WAL mode.",
+      "Answer callers with 429 + Retry-After and capture the write for replay.",
+    ],
   },
   http_429: {
     title: "Rate limited (429)",
@@ -98,7 +130,10 @@ export const RUNBOOKS: Record<string, Runbook> = {
   upstream_failure: {
     title: "Upstream failure before a retry",
     summary: "An upstream (an LLM provider, an API) failed or timed out; the retry that follows may duplicate a write.",
-    steps: ["Make the write after the upstream call idempotent (idempotency key), so the retry cannot insert twice.", "Correlate with duplicate_key incidents on the same entities."],
+    steps: [
+      "Make the write after the upstream call idempotent (idempotency key), so the retry cannot insert twice.",
+      "Correlate with duplicate_key incidents on the same entities.",
+    ],
   },
   capacity_threshold: {
     title: "Capacity threshold crossed",
@@ -110,7 +145,10 @@ export const RUNBOOKS: Record<string, Runbook> = {
 const GENERIC: Runbook = {
   title: "Unclassified failure",
   summary: "No runbook for this kind yet.",
-  steps: ["Read the latest events' raw text and fields; follow an entity to see what else happened to it.", "Add a kind with LOCKBOARD_CATALOG_FILE so the next one is classified."],
+  steps: [
+    "Read the latest events' raw text and fields; follow an entity to see what else happened to it.",
+    "Add a kind with LOCKBOARD_CATALOG_FILE so the next one is classified.",
+  ],
 };
 
 export const runbookFor = (kind: string): Runbook => RUNBOOKS[kind] ?? GENERIC;

@@ -69,7 +69,8 @@ describe("application logs with real Python and Node stack traces", () => {
 
     const prisma = getPrisma();
     const results: Record<string, Awaited<ReturnType<typeof ingestLogFile>>> = {};
-    for (const f of ["worker.log", "worker.json.log", "python-stderr.log", "node.log"]) results[f] = await ingestLogFile(prisma, "app-worker", path.join(dir, f));
+    for (const f of ["worker.log", "worker.json.log", "python-stderr.log", "node.log"])
+      results[f] = await ingestLogFile(prisma, "app-worker", path.join(dir, f));
     for (const s of Object.values(results)) expect(s.unparsed).toBe(0);
     expect(results["worker.log"]).toMatchObject({ events: 3, byKind: { fd_exhaustion: 1, storage_busy: 1 } });
     expect(results["worker.json.log"]).toMatchObject({ events: 3, byKind: { fd_exhaustion: 1, storage_busy: 1 } });
@@ -77,14 +78,21 @@ describe("application logs with real Python and Node stack traces", () => {
     expect(results["node.log"]).toMatchObject({ byKind: { fd_exhaustion: 1, headers_sent: 1 }, unclassified: 1, events: 3 });
 
     const source = await prisma.source.findUniqueOrThrow({ where: { name: "app-worker" } });
-    const events = await prisma.event.findMany({ where: { sourceId: source.id }, include: { entities: { include: { entity: true } } }, orderBy: { id: "asc" } });
+    const events = await prisma.event.findMany({
+      where: { sourceId: source.id },
+      include: { entities: { include: { entity: true } } },
+      orderBy: { id: "asc" },
+    });
     const fd = events.filter((e) => e.kind === "fd_exhaustion");
     expect(fd.map((e) => (e.fields as { format: string }).format).sort()).toEqual(["app-json", "app-text", "app-text"]);
     const pyText = fd.find((e) => e.raw.startsWith("20") && e.raw.includes("Traceback"))!;
     expect(pyText.message).toBe("could not open attachment");
     expect(pyText.raw).toMatch(/OSError: \[Errno 24\] Too many open files/);
     const pyJson = events.find((e) => (e.fields as { format: string }).format === "app-json" && e.kind === "fd_exhaustion")!;
-    expect(pyJson.entities.map((l) => [l.entity.type, l.entity.value]).sort()).toEqual([["conversationId", "conv-7"], ["messageId", "msg-py-1"]]);
+    expect(pyJson.entities.map((l) => [l.entity.type, l.entity.value]).sort()).toEqual([
+      ["conversationId", "conv-7"],
+      ["messageId", "msg-py-1"],
+    ]);
     const crash = events.find((e) => e.raw.includes("RuntimeError: worker crashed"))!;
     expect(crash).toMatchObject({ kind: "unclassified", severity: "error", message: "RuntimeError: worker crashed" });
     expect(crash.incidentId).not.toBeNull();
@@ -98,7 +106,12 @@ describe("application logs with real Python and Node stack traces", () => {
 
     const incidents = await prisma.incident.findMany({ where: { sourceId: source.id } });
     // The Python text and JSON lines say the same thing, so they share an incident; Node's differs.
-    expect(incidents.filter((i) => i.kind === "fd_exhaustion").map((i) => i.count).sort()).toEqual([1, 2]);
+    expect(
+      incidents
+        .filter((i) => i.kind === "fd_exhaustion")
+        .map((i) => i.count)
+        .sort(),
+    ).toEqual([1, 2]);
     expect(pyText.incidentId).toBe(pyJson.incidentId);
   });
 });

@@ -3,12 +3,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { disconnectPrisma, getPrisma } from "../store/prisma";
-import { BulkEventWriter } from "./bulk-writer";
-import { getCheckpoint } from "./checkpoints";
+import { EventWriter } from "./store/event-writer";
+import { getCheckpoint } from "./store/checkpoints";
 import { followLogFile } from "./follow-file";
-import { bulkStore, type EventStore } from "./ingest-pipeline";
+import { closeEventWriter } from "./store/shared-writer";
 
-afterAll(disconnectPrisma);
+afterAll(async () => {
+  await closeEventWriter();
+  await disconnectPrisma();
+});
 
 let n = 0;
 const errorLines = (tag: string) => {
@@ -31,20 +34,22 @@ async function until(check: () => Promise<boolean>, what: string) {
 async function keysStored(SOURCE: string) {
   const prisma = getPrisma();
   const rows = await prisma.event.findMany({ where: { source: { name: SOURCE } }, select: { raw: true } });
-  return rows.map((r) => /Key \(id\)=\((\w+)\)/.exec(r.raw)?.[1]).filter(Boolean).sort();
+  return rows
+    .map((r) => /Key \(id\)=\((\w+)\)/.exec(r.raw)?.[1])
+    .filter(Boolean)
+    .sort();
 }
 
-describe.each(["prisma", "bulk"] as const)("following a log file (%s store)", (via) => {
+describe.each(["shared", "cli"] as const)("following a log file (%s writer)", (via) => {
   it("tails, resumes from its checkpoint, and copes with a partial line, rotation and truncation", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "lockboard-follow-"));
     const file = path.join(dir, "postgresql.log");
     const SOURCE = `follow-${via}-${Date.now()}`;
-    // The CLI follows through the COPY writer: checkpoints are saved once a batch has committed.
-    const writer = via === "bulk" ? await BulkEventWriter.open() : null;
-    const store: EventStore | undefined = writer ? bulkStore(writer) : undefined;
+    // The CLI follows through its own writer, commits relaxed; checkpoints are saved once a batch has committed.
+    const writer = via === "cli" ? await EventWriter.open({ commit: "relaxed" }) : undefined;
     const follow = (notes: string[]) => {
       const stop = new AbortController();
-      const done = followLogFile(getPrisma(), SOURCE, file, { signal: stop.signal, pollMs: 40, onNote: (m) => notes.push(m), store });
+      const done = followLogFile(getPrisma(), SOURCE, file, { signal: stop.signal, pollMs: 40, onNote: (m) => notes.push(m), writer });
       return { stop: () => (stop.abort(), done) };
     };
     const keys = () => keysStored(SOURCE);
@@ -55,7 +60,10 @@ describe.each(["prisma", "bulk"] as const)("following a log file (%s store)", (v
       await until(async () => (await keys()).includes("a1"), "a1");
       appendFileSync(file, errorLines("a2"));
       // Half a line: the follower must wait for its newline rather than store a fragment.
-      appendFileSync(file, `2026-11-23 05:01:00.000 UTC [9] ERROR:  duplicate key value violates unique constraint "t_pkey"\n2026-11-23 05:01:00.000 UTC [9] DETAIL:  Key (id)=(a3) alrea`);
+      appendFileSync(
+        file,
+        `2026-11-23 05:01:00.000 UTC [9] ERROR:  duplicate key value violates unique constraint "t_pkey"\n2026-11-23 05:01:00.000 UTC [9] DETAIL:  Key (id)=(a3) alrea`,
+      );
       await until(async () => (await keys()).includes("a2"), "a2");
       let s = await run.stop();
       expect(await keys()).toEqual(["a1", "a2"]);

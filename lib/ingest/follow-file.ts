@@ -2,25 +2,26 @@ import "server-only";
 import { open, stat, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { failedWriteCaptureFor } from "../replay/from-log-event";
 import type { PrismaClient } from "../store/generated/client";
 import { ensureIngestSource } from "./log-source";
-import { getCheckpoint } from "./checkpoints";
+import { getCheckpoint } from "./store/checkpoints";
 import { fileIdentity, type FileIdentity } from "./ingest-file";
-import { emptySummary, type EventStore, IngestPipeline, type IngestSummary, type PipelineOptions, prismaStore } from "./ingest-pipeline";
+import type { EventWriter } from "./store/event-writer";
+import { describeDetection, fallbackAdvice } from "./read/format-detect";
+import { rememberDetectedFormat } from "./store/remember-format";
+import { addSummary as add, emptySummary, IngestPipeline, type IngestSummary, type PipelineOptions } from "./ingest-pipeline";
+import { getEventWriter } from "./store/shared-writer";
 
 export type FollowOptions = PipelineOptions & {
-  store?: EventStore;
+  /** Default the process's shared writer (synchronous commits); the CLI passes its own, relaxed one. */
+  writer?: EventWriter;
   signal: AbortSignal;
   pollMs?: number;
   onProgress?: (s: IngestSummary) => void;
   /** Told when the file rotates, is truncated, or a run resumes from a checkpoint. */
   onNote?: (note: string) => void;
 };
-
-function add(into: IngestSummary, s: IngestSummary) {
-  for (const k of ["lines", "bytes", "events", "inserted", "duplicates", "unparsed", "unclassified", "blank", "incidents"] as const) into[k] += s[k];
-  for (const [k, v] of Object.entries(s.byKind)) into.byKind[k] = (into.byKind[k] ?? 0) + v;
-}
 
 async function waitForIdentity(file: string, signal: AbortSignal, pollMs: number): Promise<FileIdentity | null> {
   while (!signal.aborted) {
@@ -41,7 +42,9 @@ export async function followLogFile(prisma: PrismaClient, sourceName: string, fi
   const source = await ensureIngestSource(prisma, sourceName);
   const stream = path.resolve(file);
   const total = emptySummary();
-  const store = opts.store ?? prismaStore(prisma);
+  const writer = opts.writer ?? (await getEventWriter());
+  // Read when following starts: a changed mapping applies from the next start.
+  const failedWrites = failedWriteCaptureFor(prisma, source);
 
   let id = await waitForIdentity(file, opts.signal, pollMs);
   if (!id) return total;
@@ -55,7 +58,8 @@ export async function followLogFile(prisma: PrismaClient, sourceName: string, fi
   const buf = Buffer.alloc(1 << 20);
   while (id && !opts.signal.aborted) {
     const fh: FileHandle = await open(file, "r");
-    const pipeline = new IngestPipeline(store, source, id.fileId, pos, { fileName: path.basename(file), ...opts, checkpointStream: stream });
+    const pipeline = new IngestPipeline(writer, source, id.fileId, pos, { fileName: path.basename(file), failedWrites, ...opts, checkpointStream: stream });
+    let noted = false;
     let next: FileIdentity | null = null;
     try {
       while (!opts.signal.aborted) {
@@ -68,6 +72,14 @@ export async function followLogFile(prisma: PrismaClient, sourceName: string, fi
         }
         await pipeline.settle();
         opts.onProgress?.(sum(total, pipeline.summary));
+        if (!noted && pipeline.detection) {
+          noted = true;
+          const d = pipeline.detection;
+          const r = d.given ? null : await rememberDetectedFormat(prisma, source.id, d);
+          opts.onNote?.(
+            `${file}: ${describeDetection(d)}${r?.changed ? ` (the source's last file read as: ${r.previous})` : ""}${d.fellBack ? `; ${fallbackAdvice(d)}` : ""}`,
+          );
+        }
         const now = await stat(file).catch(() => null);
         const head = now ? await fileIdentity(file, false).catch(() => null) : null;
         // The head is read after the stat: a rotation between the two shows in the head's inode.

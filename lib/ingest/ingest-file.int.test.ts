@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it, inject } from "vitest";
 import { dropTable, provokeUniqueViolation, waitForLogLine } from "@/e2e/support/pg-provoke";
 import { listServersWithLogs } from "@/e2e/support/test-servers";
 import { disconnectPrisma, getPrisma } from "../store/prisma";
-import { ingestPgLogFile } from "./ingest-file";
+import { ingestLogFile } from "./ingest-file";
 
 const servers = await listServersWithLogs(inject("embeddedUrl"), inject("embeddedLogDir"));
 const tableOf = (name: string) => `session_${name.replace(/\W/g, "_")}`;
@@ -20,7 +20,7 @@ describe.each(servers)("thin slice on $name: a real unique violation becomes an 
     const prisma = getPrisma();
     const opts = { logLinePrefix: server.logLinePrefix };
 
-    const first = await ingestPgLogFile(prisma, server.name, file, opts);
+    const first = await ingestLogFile(prisma, server.name, file, opts);
     expect(first.inserted).toBeGreaterThanOrEqual(1);
 
     const event = await prisma.event.findFirstOrThrow({
@@ -34,7 +34,7 @@ describe.each(servers)("thin slice on $name: a real unique violation becomes an 
     expect(event.incident?.title).toBe(`Duplicate key on ${table}_session_uuid_key`);
     const countBefore = event.incident!.count;
 
-    const second = await ingestPgLogFile(prisma, server.name, file, opts);
+    const second = await ingestLogFile(prisma, server.name, file, opts);
     // A live server log may have grown in between (a checkpoint line, another client): everything
     // read the first time is recognised, only lines written since are new.
     expect(second.duplicates).toBeGreaterThanOrEqual(first.events + first.unparsed);
@@ -44,7 +44,7 @@ describe.each(servers)("thin slice on $name: a real unique violation becomes an 
 
     const again = await provokeUniqueViolation(server.url, table);
     await waitForLogLine(server.log, again);
-    const third = await ingestPgLogFile(prisma, server.name, file, opts);
+    const third = await ingestLogFile(prisma, server.name, file, opts);
     expect(third.inserted).toBeGreaterThanOrEqual(1);
     expect((await prisma.incident.findUniqueOrThrow({ where: { id: event.incidentId! } })).count).toBe(countBefore + 1);
   });

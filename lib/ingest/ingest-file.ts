@@ -3,9 +3,14 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import path from "node:path";
+import { failedWriteCaptureFor } from "../replay/from-log-event";
 import type { PrismaClient } from "../store/generated/client";
+import type { EventWriter } from "./store/event-writer";
+import { IngestPipeline, type IngestSummary, type PipelineOptions } from "./ingest-pipeline";
 import { ensureIngestSource } from "./log-source";
-import { type EventStore, IngestPipeline, type IngestSummary, type PipelineOptions, prismaStore } from "./ingest-pipeline";
+import type { Detection } from "./read/format-detect";
+import { rememberDetectedFormat } from "./store/remember-format";
+import { getEventWriter } from "./store/shared-writer";
 
 export type { IngestSummary } from "./ingest-pipeline";
 
@@ -36,7 +41,8 @@ export async function fileIdentity(file: string, partialOk = true): Promise<File
 }
 
 export type IngestFileOptions = PipelineOptions & {
-  store?: EventStore;
+  /** Default the process's shared writer (synchronous commits); the CLI passes its own, relaxed one. */
+  writer?: EventWriter;
   startOffset?: number;
   onProgress?: (s: IngestSummary) => void;
 };
@@ -47,20 +53,31 @@ export async function ingestLogFile(
   sourceName: string,
   file: string,
   opts: IngestFileOptions = {},
-): Promise<IngestSummary & { fileId: string; endOffset: number }> {
+): Promise<IngestSummary & { fileId: string; endOffset: number; detection: Detection | null; formatChanged: { previous: string | null } | null }> {
   const st = await stat(file);
   if (!st.isFile()) throw new Error(`${file} is not a regular file`);
   const source = await ensureIngestSource(prisma, sourceName);
   const id = (await fileIdentity(file))!;
   const start = opts.startOffset ?? 0;
-  const pipeline = new IngestPipeline(opts.store ?? prismaStore(prisma), source, id.fileId, start, { fileName: path.basename(file), ...opts });
+  const pipeline = new IngestPipeline(opts.writer ?? (await getEventWriter()), source, id.fileId, start, {
+    fileName: path.basename(file),
+    refTime: st.mtime,
+    failedWrites: failedWriteCaptureFor(prisma, source),
+    ...opts,
+  });
   for await (const chunk of createReadStream(file, { start, highWaterMark: 1 << 20 })) {
     await pipeline.push(chunk as Buffer);
     opts.onProgress?.(pipeline.summary);
   }
   const summary = await pipeline.end();
-  return { ...summary, fileId: id.fileId, endOffset: start + summary.bytes };
+  const detection = pipeline.detection;
+  // The source remembers what its lines were read as; a file that reads differently from the last one is said so.
+  const remembered = detection && !detection.given ? await rememberDetectedFormat(prisma, source.id, detection) : null;
+  return {
+    ...summary,
+    fileId: id.fileId,
+    endOffset: start + summary.bytes,
+    detection,
+    formatChanged: remembered?.changed ? { previous: remembered.previous } : null,
+  };
 }
-
-/** The first ingest slice's name, kept for callers that read PostgreSQL logs. */
-export const ingestPgLogFile = ingestLogFile;

@@ -1,52 +1,12 @@
 import "server-only";
-import type { PrismaClient } from "../store/generated/client";
-import type { BulkEventWriter } from "./bulk-writer";
-import { EncodedBatch } from "./encoded-batch";
-import { LineSplitter } from "./line-splitter";
-import type { LogLine, LogParser, LogRecord, UnparsedLine } from "./log-record";
-import { normalizeRecord, unparsedEvent } from "./normalize-record";
-import { createParser, type LogFormat } from "./parsers";
-import { type NormalizedEvent, storeEvents } from "./store-events";
-import type { Checkpoint, StoreResult } from "./store-sql";
-
-/** A batch's events, collected (or encoded) as they are parsed. */
-export type EventBatch = { readonly length: number; add(e: NormalizedEvent): void };
-
-/** Where batches go: Prisma (small pushes) or the COPY writer (files). */
-export type EventStore = {
-  /** An empty batch of the kind `write` takes. */
-  batch(sourceId: number): EventBatch;
-  write(sourceId: number, batch: EventBatch, checkpoint?: Checkpoint): Promise<StoreResult>;
-  /** Batches it takes at once: the pipeline parses on while they are written. */
-  inFlight: number;
-};
-
-class EventList implements EventBatch {
-  readonly events: NormalizedEvent[] = [];
-  get length(): number {
-    return this.events.length;
-  }
-  add(e: NormalizedEvent): void {
-    this.events.push(e);
-  }
-}
-
-function batchOf<T>(b: EventBatch, kind: abstract new (...args: never[]) => T): T {
-  if (!(b instanceof kind)) throw new Error("a batch must come from the store it is written to");
-  return b as T;
-}
-
-export const prismaStore = (prisma: PrismaClient): EventStore => ({
-  batch: () => new EventList(),
-  write: (id, b, checkpoint) => storeEvents(prisma, id, batchOf(b, EventList).events, { checkpoint }),
-  inFlight: 1,
-});
-
-export const bulkStore = (writer: BulkEventWriter): EventStore => ({
-  batch: (id) => writer.batch(id),
-  write: (id, b, checkpoint) => writer.write(id, batchOf(b, EncodedBatch), checkpoint),
-  inFlight: writer.inFlight,
-});
+import type { LogFailedWriteCapture } from "../replay/from-log-event";
+import type { PipelineWriter } from "./fenced-checkpoints";
+import type { EncodedBatch } from "./store/encoded-batch";
+import { LineSplitter } from "./read/line-splitter";
+import type { LogLine, LogRecord, UnparsedLine } from "./read/log-record";
+import type { Detection } from "./read/format-detect";
+import { normalizeRecord, unparsedEvent } from "./classify/normalize-record";
+import { createParser, type DetectingParser, type LogFormat } from "./read/parsers";
 
 export type IngestSummary = {
   lines: number;
@@ -59,18 +19,58 @@ export type IngestSummary = {
   unclassified: number;
   blank: number;
   incidents: number;
+  /** Failed writes taken from the lines (a source with config.failedWriteMapping): stored, and kept as unparsed. */
+  failedWrites: number;
+  failedWritesUnparsed: number;
   byKind: Record<string, number>;
 };
 
-export const emptySummary = (): IngestSummary => ({ lines: 0, bytes: 0, events: 0, inserted: 0, duplicates: 0, unparsed: 0, unclassified: 0, blank: 0, incidents: 0, byKind: {} });
+/** The summary's counters, for adding summaries up. */
+export const SUMMARY_COUNTS = [
+  "lines",
+  "bytes",
+  "events",
+  "inserted",
+  "duplicates",
+  "unparsed",
+  "unclassified",
+  "blank",
+  "incidents",
+  "failedWrites",
+  "failedWritesUnparsed",
+] as const;
+
+export function addSummary(into: IngestSummary, s: IngestSummary): void {
+  for (const k of SUMMARY_COUNTS) into[k] += s[k];
+  for (const [k, v] of Object.entries(s.byKind)) into.byKind[k] = (into.byKind[k] ?? 0) + v;
+}
+
+export const emptySummary = (): IngestSummary => ({
+  lines: 0,
+  bytes: 0,
+  events: 0,
+  inserted: 0,
+  duplicates: 0,
+  unparsed: 0,
+  unclassified: 0,
+  blank: 0,
+  incidents: 0,
+  failedWrites: 0,
+  failedWritesUnparsed: 0,
+  byKind: {},
+});
 
 export type PipelineOptions = {
   format?: LogFormat;
   logLinePrefix?: string;
   fileName?: string;
+  /** What a stamp without a year or date is read against (the file's modification time). */
+  refTime?: Date;
   batchSize?: number;
   /** Saved with each batch so a follower resumes exactly where the stored events end. */
   checkpointStream?: string;
+  /** The source's failed-write mapping (from-log-event.ts): its lines' failed writes are captured once their batch is stored. */
+  failedWrites?: LogFailedWriteCapture | null;
 };
 
 /**
@@ -80,26 +80,38 @@ export type PipelineOptions = {
 export class IngestPipeline {
   readonly summary = emptySummary();
   private readonly splitter: LineSplitter;
-  private readonly parser: LogParser;
-  private batch: EventBatch;
+  private readonly parser: DetectingParser;
+  private batch: EncodedBatch;
+  /** The failed writes the current batch's lines carry. */
+  private submissions: Record<string, unknown>[] = [];
   /** Writes in flight, oldest first. */
   private inflight: Promise<void>[] = [];
   private readonly lines: LogLine[] = [];
-  private readonly now = new Date();
+  /** The time given to lines without one of their own: when their chunk was read (a follow runs for weeks). */
+  private now = new Date();
   private savedOffset = -1;
   private readonly keyPrefix: string;
 
   constructor(
-    private readonly store: EventStore,
+    private readonly writer: PipelineWriter,
     private readonly source: { id: number; name: string },
     private readonly fileId: string,
     startOffset: number,
     private readonly opts: PipelineOptions = {},
   ) {
     this.keyPrefix = `${source.id}:${fileId}:`;
-    this.batch = store.batch(source.id);
+    this.batch = writer.batch(source.id);
     this.splitter = new LineSplitter(startOffset);
-    this.parser = createParser(opts.format ?? "auto", { record: (r) => this.onRecord(r), unparsed: (u) => this.onUnparsed(u), blank: () => this.summary.blank++ }, opts);
+    this.parser = createParser(
+      opts.format ?? "auto",
+      { record: (r) => this.onRecord(r), unparsed: (u) => this.onUnparsed(u), blank: () => this.summary.blank++ },
+      opts,
+    );
+  }
+
+  /** What the parser decided the stream is (null until it has seen enough lines). */
+  get detection(): Detection | null {
+    return this.parser.detection;
   }
 
   /** Offset up to which everything read is parsed and queued (the resume point). */
@@ -108,6 +120,7 @@ export class IngestPipeline {
   }
 
   async push(chunk: Buffer): Promise<void> {
+    this.now = new Date();
     this.summary.bytes += chunk.length;
     this.splitter.push(chunk, this.lines);
     this.drainLines();
@@ -149,6 +162,8 @@ export class IngestPipeline {
     if (e.kind === "unclassified") this.summary.unclassified++;
     else this.summary.byKind[e.kind] = (this.summary.byKind[e.kind] ?? 0) + 1;
     this.batch.add(e);
+    const w = this.opts.failedWrites?.submissionOf(r.json ?? e.fields, e.occurredAt);
+    if (w) this.submissions.push(w);
   }
 
   private onUnparsed(u: UnparsedLine) {
@@ -158,16 +173,24 @@ export class IngestPipeline {
 
   private async cut() {
     const events = this.batch;
-    this.batch = this.store.batch(this.source.id);
+    const submissions = this.submissions;
+    this.batch = this.writer.batch(this.source.id);
+    this.submissions = [];
     const cp = this.opts.checkpointStream ? { stream: this.opts.checkpointStream, fileId: this.fileId, offset: this.safeOffset } : undefined;
     if (events.length === 0 && (!cp || cp.offset === this.savedOffset)) return;
     if (cp) this.savedOffset = cp.offset;
-    // As many writes in flight as the store takes; the next batch is parsed while they run.
-    await this.drain(this.store.inFlight - 1);
-    const p = this.store.write(this.source.id, events, cp).then((r) => {
+    // As many writes in flight as the writer takes; the next batch is parsed while they run.
+    await this.drain(this.writer.inFlight - 1);
+    const p = this.writer.write(this.source.id, events, cp).then(async (r) => {
       this.summary.inserted += r.inserted;
       this.summary.duplicates += r.duplicates;
       this.summary.incidents += r.incidents;
+      // After the events: a failed write is only captured from a line that is stored. Read again,
+      // a line's write is recognised by its capture key (stored once).
+      if (submissions.length === 0) return;
+      const c = await this.opts.failedWrites!.capture(submissions);
+      this.summary.failedWrites += c.created;
+      this.summary.failedWritesUnparsed += c.rejected;
     });
     p.catch(() => {}); // surfaced when drained, not as an unhandled rejection
     this.inflight.push(p);

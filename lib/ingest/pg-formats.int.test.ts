@@ -15,9 +15,8 @@ import {
 } from "@/e2e/support/pg-failures";
 import { type EmbeddedServer, startEmbeddedPostgres } from "../store/embedded-server";
 import { disconnectPrisma, getPrisma } from "../store/prisma";
-import { BulkEventWriter } from "./bulk-writer";
+import { EventWriter } from "./store/event-writer";
 import { ingestLogFile } from "./ingest-file";
-import { bulkStore } from "./ingest-pipeline";
 
 // A dedicated PostgreSQL 18 writing all three log formats at once, with few connection slots so
 // exhaustion can be provoked; every failure happens once and must read the same in each format.
@@ -34,7 +33,14 @@ beforeAll(async () => {
   await chmod(dir, 0o755);
   server = await startEmbeddedPostgres({
     dataDir: path.join(dir, "pg"),
-    settings: { log_destination: "stderr,csvlog,jsonlog", log_lock_waits: "on", deadlock_timeout: "100ms", max_connections: String(MAX_CONNECTIONS), superuser_reserved_connections: String(RESERVED), log_line_prefix: "%m [%p] %q%u@%d " },
+    settings: {
+      log_destination: "stderr,csvlog,jsonlog",
+      log_lock_waits: "on",
+      deadlock_timeout: "100ms",
+      max_connections: String(MAX_CONNECTIONS),
+      superuser_reserved_connections: String(RESERVED),
+      log_line_prefix: "%m [%p] %q%u@%d ",
+    },
   });
   const url = server.url();
   uuid = await provokeUniqueViolation(url, "visit_session");
@@ -50,10 +56,12 @@ beforeAll(async () => {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const files = await readdir(server.logDir);
-    const texts = await Promise.all([".log", ".csv", ".json"].map(async (ext) => {
-      const f = files.find((x) => x.endsWith(ext));
-      return f ? readFile(path.join(server.logDir, f), "utf8") : "";
-    }));
+    const texts = await Promise.all(
+      [".log", ".csv", ".json"].map(async (ext) => {
+        const f = files.find((x) => x.endsWith(ext));
+        return f ? readFile(path.join(server.logDir, f), "utf8") : "";
+      }),
+    );
     if (texts.every((t) => t.includes(marker))) break;
     if (Date.now() > deadline) throw new Error("the marker did not reach every log file");
     await new Promise((r) => setTimeout(r, 100));
@@ -73,12 +81,23 @@ const FORMATS = [
 ] as const;
 
 async function logFile(ext: string) {
-  return path.join(server.logDir, (await readdir(server.logDir)).find((f) => f.endsWith(ext))!);
+  return path.join(
+    server.logDir,
+    (await readdir(server.logDir)).find((f) => f.endsWith(ext))!,
+  );
 }
 
 describe("each failure is provoked on a real PostgreSQL 18", () => {
   it("answers with the expected SQLSTATEs", () => {
-    expect(codes).toEqual({ deadlock: "40P01", serialization: "40001", rowLock: "55P03", advisoryBig: "55P03", advisoryPair: "55P03", statement: "57014", connections: ["53300", "53300", "53300"] });
+    expect(codes).toEqual({
+      deadlock: "40P01",
+      serialization: "40001",
+      rowLock: "55P03",
+      advisoryBig: "55P03",
+      advisoryPair: "55P03",
+      statement: "57014",
+      connections: ["53300", "53300", "53300"],
+    });
   });
 });
 
@@ -87,8 +106,8 @@ describe.each(FORMATS)("the $name log", ({ name, ext, format }) => {
 
   it("is read by auto-detection into the same kinds, entities and counts", async () => {
     const prisma = getPrisma();
-    const writer = name === "csvlog" ? await BulkEventWriter.open() : null;
-    const s = await ingestLogFile(prisma, sourceName, await logFile(ext), writer ? { store: bulkStore(writer) } : {});
+    const writer = name === "csvlog" ? await EventWriter.open({ commit: "relaxed" }) : null;
+    const s = await ingestLogFile(prisma, sourceName, await logFile(ext), writer ? { writer } : {});
     await writer?.close();
     expect(s.unparsed).toBe(0);
     expect(s.byKind).toMatchObject({ duplicate_key: 1, deadlock: 1, serialization_failure: 1, lock_timeout: 3, statement_timeout: 1, too_many_connections: 3 });
@@ -105,19 +124,36 @@ describe.each(FORMATS)("the $name log", ({ name, ext, format }) => {
     expect(dup.incident?.title).toBe("Duplicate key on visit_session_session_uuid_key");
 
     const deadlock = events.find((e) => e.kind === "deadlock")!;
-    expect(deadlock.incident?.title).toBe('Deadlock on relation account');
+    expect(deadlock.incident?.title).toBe("Deadlock on relation account");
     expect(ents(deadlock).filter(([t]) => t === "pid")).toHaveLength(2);
-    expect((deadlock.fields as { detail: string }).detail).toMatch(/Process \d+ waits for ShareLock on transaction \d+; blocked by process \d+\.\nProcess \d+ waits/);
+    expect((deadlock.fields as { detail: string }).detail).toMatch(
+      /Process \d+ waits for ShareLock on transaction \d+; blocked by process \d+\.\nProcess \d+ waits/,
+    );
 
     const waits = events.filter((e) => e.kind === "lock_wait");
     const advisory = waits.flatMap((e) => ents(e).filter(([t]) => t === "advisory_lock"));
-    expect(advisory).toEqual(expect.arrayContaining([["advisory_lock", "4242", "bigint"], ["advisory_lock", "7,9", "int4pair"]]));
+    expect(advisory).toEqual(
+      expect.arrayContaining([
+        ["advisory_lock", "4242", "bigint"],
+        ["advisory_lock", "7,9", "int4pair"],
+      ]),
+    );
     const rowWait = waits.find((e) => ents(e).some(([t, v]) => t === "relation" && v === "account"))!;
-    expect(ents(rowWait).map(([, , role]) => role).sort()).toEqual(["holder", "waiter", null].sort());
+    expect(
+      ents(rowWait)
+        .map(([, , role]) => role)
+        .sort(),
+    ).toEqual(["holder", "waiter", null].sort());
     expect(rowWait.incidentId).not.toBeNull();
 
     const conn = events.filter((e) => e.kind === "too_many_connections").map((e) => e.message);
-    expect(conn).toEqual(expect.arrayContaining(["sorry, too many clients already", expect.stringMatching(/^remaining connection slots are reserved/), expect.stringMatching(/^too many connections for role "lb_app_\w+_one"/)]));
+    expect(conn).toEqual(
+      expect.arrayContaining([
+        "sorry, too many clients already",
+        expect.stringMatching(/^remaining connection slots are reserved/),
+        expect.stringMatching(/^too many connections for role "lb_app_\w+_one"/),
+      ]),
+    );
     expect(events.find((e) => e.kind === "statement_timeout")?.message).toBe("canceling statement due to statement timeout");
     expect(events.find((e) => e.kind === "serialization_failure")?.message).toBe("could not serialize access due to concurrent update");
 

@@ -3,9 +3,11 @@ import { createHash } from "node:crypto";
 import type { PoolClient } from "pg";
 import { withMonitorClient } from "../postgres/monitor-pool";
 import type { PrismaClient } from "../store/generated/client";
-import { getCheckpoint, listCheckpoints } from "./checkpoints";
-import { emptySummary, IngestPipeline, type IngestSummary, prismaStore } from "./ingest-pipeline";
-import type { LogFormat } from "./parsers";
+import { getCheckpoint, listCheckpoints } from "./store/checkpoints";
+import { addSummary, emptySummary, IngestPipeline, type IngestSummary } from "./ingest-pipeline";
+import type { LogFormat } from "./read/parsers";
+import { getEventWriter } from "./store/shared-writer";
+import { fencedWriter, type LeaseFence } from "./fenced-checkpoints";
 
 const CHUNK = 1 << 20;
 const MAX_PER_RUN = 16 << 20;
@@ -68,9 +70,16 @@ const formatOf = (file: string, fallback: LogFormat): LogFormat => (file.endsWit
  * Reads a monitored server's own log through SQL, so no agent runs on its host: the file from
  * pg_current_logfile(), from the saved offset on, in chunks. Finishes the previous file first when
  * the server rotated. Needs a role allowed to call these functions (superuser, or pg_monitor +
- * pg_read_server_files, or EXECUTE granted on them).
+ * pg_read_server_files, or EXECUTE granted on them). With a `fence` (the tail's lease), every
+ * checkpoint is saved only while that lease is still this instance's (fenced-checkpoints.ts).
  */
-export async function tailServerLog(prisma: PrismaClient, source: { id: number; name: string }, url: string, signal?: AbortSignal): Promise<TailResult> {
+export async function tailServerLog(
+  prisma: PrismaClient,
+  source: { id: number; name: string },
+  url: string,
+  signal?: AbortSignal,
+  fence?: LeaseFence,
+): Promise<TailResult> {
   return withMonitorClient(
     url,
     async (c) => {
@@ -95,7 +104,8 @@ export async function tailServerLog(prisma: PrismaClient, source: { id: number; 
         let pos = saved && saved.fileId === fileId && saved.offset <= size ? saved.offset : 0;
         if (pos >= size) continue;
         const from = pos;
-        const pipeline = new IngestPipeline(prismaStore(prisma), source, fileId, pos, {
+        const writer = await getEventWriter();
+        const pipeline = new IngestPipeline(fence ? fencedWriter(writer, prisma, fence) : writer, source, fileId, pos, {
           format: formatOf(file, current.format),
           logLinePrefix: current.prefix,
           checkpointStream: `pg:${file}`,
@@ -109,8 +119,7 @@ export async function tailServerLog(prisma: PrismaClient, source: { id: number; 
           await pipeline.push(chunk);
         }
         await pipeline.settle();
-        for (const k of ["lines", "bytes", "events", "inserted", "duplicates", "unparsed", "unclassified", "blank", "incidents"] as const) summary[k] += pipeline.summary[k];
-        for (const [k, v] of Object.entries(pipeline.summary.byKind)) summary.byKind[k] = (summary.byKind[k] ?? 0) + v;
+        addSummary(summary, pipeline.summary);
         files.push({ file, from, to: pipeline.safeOffset });
       }
       return { ok: true as const, files, summary };

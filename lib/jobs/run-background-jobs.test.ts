@@ -23,7 +23,14 @@ describe("background jobs", () => {
             active--;
           },
         },
-        { name: "broken", intervalMs: () => 5, run: async () => { failing++; throw new Error("boom"); } },
+        {
+          name: "broken",
+          intervalMs: () => 5,
+          run: async () => {
+            failing++;
+            throw new Error("boom");
+          },
+        },
       ],
       (m) => logs.push(m),
     );

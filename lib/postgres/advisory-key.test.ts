@@ -11,7 +11,7 @@ describe("advisory key decoding", () => {
   });
 
   it("keeps the two int4 keys apart and signed", () => {
-    expect(decodeAdvisoryKey(...Object.values(encodeInt4PairKey(7, -3)) as [number, number, number])).toEqual({
+    expect(decodeAdvisoryKey(...(Object.values(encodeInt4PairKey(7, -3)) as [number, number, number]))).toEqual({
       form: "int4pair",
       key1: 7,
       key2: -3,

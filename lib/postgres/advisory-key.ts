@@ -3,9 +3,7 @@
  * displayed with its high-order half in the classid column, its low-order half in the objid
  * column, and objsubid equal to 1 … two integer keys … objsubid equal to 2").
  */
-export type AdvisoryKey =
-  | { form: "bigint"; key: string; label: string }
-  | { form: "int4pair"; key1: number; key2: number; label: string };
+export type AdvisoryKey = { form: "bigint"; key: string; label: string } | { form: "int4pair"; key1: number; key2: number; label: string };
 
 /** classid/objid are oids (unsigned 32-bit); the keys the application passed are signed. */
 export function decodeAdvisoryKey(classid: number, objid: number, objsubid: number): AdvisoryKey {

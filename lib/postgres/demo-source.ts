@@ -19,5 +19,11 @@ export async function registerDemoPgSource(prisma: PrismaClient, embedded: Embed
   // Once there, it follows the embedded server's port across restarts; it is only not created when real servers are configured.
   if (!postgres.some((s) => s.name === DEMO_PG_SOURCE) && postgres.some((s) => !s.demo)) return null;
   await ensureDatabase(embedded.url(), DEMO_PG_DATABASE);
-  return upsertSource(prisma, { name: DEMO_PG_SOURCE, kind: "postgres", url: embedded.url(DEMO_PG_DATABASE), demo: true, config: { scope: "database" } });
+  return upsertSource(prisma, {
+    name: DEMO_PG_SOURCE,
+    kind: "postgres",
+    url: embedded.url(DEMO_PG_DATABASE),
+    demo: true,
+    config: { scope: "database", replay: { namespaces: ["public.session"] } },
+  });
 }

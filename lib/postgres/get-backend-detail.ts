@@ -1,7 +1,10 @@
 import "server-only";
+import { HttpError } from "../http/errors";
 import { decodeAdvisoryKey } from "./advisory-key";
 import { TARGET_BACKEND_SQL, type TargetBackendRow } from "./lock-action-sql";
 import { withMonitorClient } from "./monitor-pool";
+
+const DETAIL_SQL = `SELECT t.*, current_database() AS monitor_db FROM (${TARGET_BACKEND_SQL}) t`;
 
 export type BackendDetail = {
   pid: number;
@@ -17,10 +20,29 @@ export type BackendDetail = {
   blockedPids: number[];
 };
 
-/** The blast radius of ending a backend: everything it holds, its open transaction, whom it blocks. */
-export async function getBackendDetail(url: string, pid: number, backendStart: string | null): Promise<BackendDetail | null> {
-  const row = await withMonitorClient(url, async (c) => (await c.query<TargetBackendRow>(TARGET_BACKEND_SQL, [pid, backendStart, null, null, null, null])).rows[0]);
+/**
+ * The blast radius of ending a backend: everything it holds, its open transaction, whom it blocks.
+ * A source scoped to its database (config.scope = "database") shows only that database's
+ * backends: another one's query text is refused with 403.
+ */
+export async function getBackendDetail(
+  source: { name: string; config?: Record<string, unknown> | null },
+  url: string,
+  pid: number,
+  backendStart: string | null,
+): Promise<BackendDetail | null> {
+  const row = await withMonitorClient(
+    url,
+    async (c) => (await c.query<TargetBackendRow & { monitor_db: string }>(DETAIL_SQL, [pid, backendStart, null, null, null, null])).rows[0],
+  );
   if (!row) return null;
+  if (source.config?.scope === "database" && !row.in_database) {
+    throw new HttpError(
+      403,
+      "out_of_scope",
+      `backend ${pid} is not in database "${row.monitor_db}", the only one source ${source.name} shows (config.scope = "database")`,
+    );
+  }
   return {
     pid: row.pid,
     backendStart: row.backend_start,

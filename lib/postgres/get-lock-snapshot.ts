@@ -4,8 +4,10 @@ import type { PublicSource } from "../sources/source-registry";
 import type { Backend, LockSnapshot } from "./lock-model";
 import { BACKENDS_SQL, locksSql, MONITOR_RIGHTS_SQL, type BackendRow, type LockRow, type MonitorRightsRow } from "./lock-snapshot-sql";
 import { buildBlockingTree, describeLock, groupAdvisoryLocks } from "./lock-tree";
-import { MONITOR_APPLICATION_NAME, withMonitorClient } from "./monitor-pool";
-import { storeDatabaseOn, toMonitorRights } from "./monitor-rights";
+import { withMonitorClient } from "./monitor-pool";
+import { toMonitorRights } from "./monitor-rights";
+import { ownPidsOn, toServerIdentity } from "./own-backends";
+import { storeDatabaseOn } from "./store-server";
 import { markStuckLocks, stuckAfterMs } from "./stuck-locks";
 
 export type SnapshotOptions = { maxLocks?: number; maxBackends?: number; queryChars?: number; stuckAfterMs?: number };
@@ -38,7 +40,10 @@ export async function readLockSnapshot(client: pg.ClientBase, source: SnapshotSo
   const blockers = [...new Set(backendRows.flatMap((b) => b.blocking_pids))];
   const lockRows = (await client.query<LockRow>(locksSql(rightsRow.version_num >= 140000), [maxLocks, blockers, scopeDb])).rows;
 
-  const storeDb = storeDatabaseOn(url);
+  const here = toServerIdentity(rightsRow);
+  // Without a reachable store the flag errs on "ours" only for what the pids show.
+  const storeDb = await storeDatabaseOn(here).catch(() => null);
+  const ownPids = new Set(ownPidsOn(here));
   const backends: Backend[] = backendRows.map((b) => ({
     pid: b.pid,
     backendStart: b.backend_start,
@@ -57,11 +62,13 @@ export async function readLockSnapshot(client: pg.ClientBase, source: SnapshotSo
     locksWaiting: b.locks_waiting,
     advisoryHeld: b.advisory_held,
     blockedBy: b.blocking_pids,
-    own: b.application_name === MONITOR_APPLICATION_NAME || (storeDb !== null && b.datname === storeDb),
+    own: ownPids.has(b.pid) || (storeDb !== null && b.datname === storeDb),
   }));
   const byPid = new Map(backends.map((b) => [b.pid, b]));
   // Before PostgreSQL 14 there is no waitstart: the waiting statement's age is the closest bound.
-  const described = lockRows.map(describeLock).map((l) => (l.granted || l.waitMs !== null || l.pid === null ? l : { ...l, waitMs: byPid.get(l.pid)?.queryAgeMs ?? null }));
+  const described = lockRows
+    .map(describeLock)
+    .map((l) => (l.granted || l.waitMs !== null || l.pid === null ? l : { ...l, waitMs: byPid.get(l.pid)?.queryAgeMs ?? null }));
   const threshold = opts.stuckAfterMs ?? stuckAfterMs();
   const locksTotal = lockRows[0]?.total ?? 0;
   const backendsTotal = backendRows[0]?.total ?? 0;

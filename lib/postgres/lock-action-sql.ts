@@ -13,6 +13,10 @@ export type TargetBackendRow = Pick<
   "pid" | "backend_start" | "backend_type" | "datname" | "usename" | "application_name" | "client_addr" | "state" | "xact_age_ms" | "state_age_ms" | "query"
 > & {
   is_self: boolean;
+  /** In the database the monitor is connected to (what config.scope = "database" allows). */
+  in_database: boolean;
+  /** The backend's role is a superuser or has REPLICATION: never a target unless the source opts in. */
+  privileged_role: boolean;
   same_start: boolean | null;
   holds_lock: boolean | null;
   locks_total: number;
@@ -28,6 +32,8 @@ SELECT a.pid, to_json(a.backend_start) #>> '{}' AS backend_start, a.backend_type
        (extract(epoch FROM now() - a.xact_start) * 1000)::float8 AS xact_age_ms,
        (extract(epoch FROM now() - a.state_change) * 1000)::float8 AS state_age_ms,
        left(a.query, 500) AS query, a.pid = pg_backend_pid() AS is_self, a.backend_start = $2::timestamptz AS same_start,
+       a.datname IS NOT DISTINCT FROM current_database() AS in_database,
+       EXISTS (SELECT 1 FROM pg_roles r WHERE r.oid = a.usesysid AND (r.rolsuper OR r.rolreplication)) AS privileged_role,
        CASE WHEN $3::oid IS NOT NULL THEN EXISTS (
          SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.granted
            AND l.database = $3::oid AND l.classid = $4::oid AND l.objid = $5::oid AND l.objsubid = $6::int2) END AS holds_lock,
@@ -47,10 +53,13 @@ export type SignalRow = { pid: number; state: string | null; signalled: boolean 
 
 /**
  * The act itself, re-verified in the same statement: the backend is still the one the operator
- * saw (pid + backend_start), a client backend, not ours, and still holds the advisory lock (or,
- * with no lock named, still blocks someone). Nothing matches → nothing is signalled.
+ * saw (pid + backend_start), a client backend, not one of Lockboard's own (by pid, and not in the
+ * store's database on the store's server), inside the source's scope, not a superuser or
+ * replication role's unless allowed, and still holds the advisory lock (or, with no lock named,
+ * still blocks someone). Nothing matches → nothing is signalled.
  * $1 pid, $2 backend_start, $3 'cancel' | 'terminate', $4 the store's database on this server or
- * null, $5..$8 the advisory lock or nulls.
+ * null, $5..$8 the advisory lock or nulls, $9 Lockboard's own pids on this server, $10 only the
+ * monitor's database (config.scope = "database"), $11 superuser/replication roles allowed.
  */
 export const SIGNAL_BACKEND_SQL = `
 SELECT a.pid, a.state,
@@ -58,8 +67,10 @@ SELECT a.pid, a.state,
 FROM pg_stat_activity a
 WHERE a.pid = $1 AND a.backend_start = $2::timestamptz
   AND a.backend_type = 'client backend' AND a.pid <> pg_backend_pid()
-  AND a.application_name IS DISTINCT FROM 'lockboard-monitor'
+  AND NOT (a.pid = ANY($9::int[]))
   AND ($4::text IS NULL OR a.datname IS DISTINCT FROM $4::text)
+  AND (NOT $10::bool OR a.datname = current_database())
+  AND ($11::bool OR NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.oid = a.usesysid AND (r.rolsuper OR r.rolreplication)))
   AND CASE WHEN $5::oid IS NOT NULL
         THEN EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.granted
                      AND l.database = $5::oid AND l.classid = $6::oid AND l.objid = $7::oid AND l.objsubid = $8::int2)

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, inject, it } from "vitest";
 import pg from "pg";
 import { listMonitoredServers } from "@/e2e/support/test-servers";
-import { openSession, randomBigKey, startWaiting, waitUntilWaiting, type Session } from "@/e2e/support/pg-sessions";
+import { createTestAppRole, openSession, randomBigKey, startWaiting, waitUntilWaiting, type Session } from "@/e2e/support/pg-sessions";
 import { upsertSource } from "../sources/source-registry";
 import { disconnectPrisma, getPrisma } from "../store/prisma";
 import { encodeBigintKey } from "./advisory-key";
@@ -9,9 +9,13 @@ import { getBackendDetail } from "./get-backend-detail";
 import { getLockSnapshot } from "./get-lock-snapshot";
 import { performLockAction, type LockAction, type LockActionInput } from "./lock-action";
 import type { LockSnapshot } from "./lock-model";
-import { closeMonitorPools } from "./monitor-pool";
+import { closeMonitorPools, withMonitorClient } from "./monitor-pool";
 
-const servers = await listMonitoredServers(inject("embeddedUrl"));
+// The sessions released here are an application's, on an ordinary role: the monitor (server.url)
+// is a superuser, and Lockboard refuses to end superuser sessions without the source's opt-in.
+const servers = await Promise.all(
+  (await listMonitoredServers(inject("embeddedUrl"))).map(async (s) => ({ ...s, app: await createTestAppRole(s.url, "lockboard_locks_it") })),
+);
 const sessions: Session[] = [];
 const open = async (url: string, app?: string) => {
   const s = await openSession(url, app);
@@ -20,6 +24,7 @@ const open = async (url: string, app?: string) => {
 };
 afterAll(async () => {
   await Promise.all(sessions.map((s) => s.end()));
+  await Promise.all(servers.map((s) => s.app.drop()));
   await closeMonitorPools();
   await disconnectPrisma();
 });
@@ -36,9 +41,9 @@ describe.each(servers)("guarded lock release on $name", (server) => {
 
   it("shows an idle holder and two waiters as a tree with the decoded key; release hands the lock to a waiter", async () => {
     const key = randomBigKey();
-    const holder = await open(server.url);
+    const holder = await open(server.app.url);
     await holder.client.query("SELECT pg_advisory_lock($1)", [key.toString()]);
-    const [w1, w2] = [await open(server.url), await open(server.url)];
+    const [w1, w2] = [await open(server.app.url), await open(server.app.url)];
     const waits = [startWaiting(w1, "SELECT pg_advisory_lock($1)", [key.toString()]), startWaiting(w2, "SELECT pg_advisory_lock($1)", [key.toString()])];
     await waitUntilWaiting(server.url, [w1.pid, w2.pid]);
     await new Promise((r) => setTimeout(r, 250));
@@ -57,7 +62,7 @@ describe.each(servers)("guarded lock release on $name", (server) => {
     expect(hb).toMatchObject({ state: "idle", application: "lockboard-test-app", own: false, backendType: "client backend" });
     expect(hb.backendStart).toMatch(/\.\d+/);
 
-    const blast = await getBackendDetail(server.url, holder.pid, hb.backendStart);
+    const blast = await getBackendDetail(await sourceP, server.url, holder.pid, hb.backendStart);
     expect(blast).toMatchObject({ sameBackend: true, state: "idle", locksTotal: 1, locks: [{ locktype: "advisory", object: `key ${key}`, granted: true }] });
     expect(blast!.blockedPids.sort()).toEqual([w1.pid, w2.pid].sort());
 
@@ -76,10 +81,15 @@ describe.each(servers)("guarded lock release on $name", (server) => {
 
   it("two releases at once: one releases, the other finds nothing to do", async () => {
     const key = randomBigKey();
-    const holder = await open(server.url);
+    const holder = await open(server.app.url);
     await holder.client.query("SELECT pg_advisory_lock($1)", [key.toString()]);
     const hb = holderOf(await snapshot(), holder.pid);
-    const input = { pid: holder.pid, backendStart: hb.backendStart!, lock: { locktype: "advisory" as const, database: 0, ...encodeBigintKey(key) }, reason: "double click" };
+    const input = {
+      pid: holder.pid,
+      backendStart: hb.backendStart!,
+      lock: { locktype: "advisory" as const, database: 0, ...encodeBigintKey(key) },
+      reason: "double click",
+    };
     const db = (await holder.client.query<{ oid: string }>("SELECT oid::int8::text AS oid FROM pg_database WHERE datname = current_database()")).rows[0]!.oid;
     input.lock.database = Number(db);
     const results = await Promise.all([act("release", input), act("release", input)]);
@@ -88,8 +98,8 @@ describe.each(servers)("guarded lock release on $name", (server) => {
 
   it("cancels a running holder: enough for a statement's transaction lock, escalated to terminate for a session lock", async () => {
     const [xactKey, sessionKey] = [randomBigKey(), randomBigKey()];
-    const xact = await open(server.url);
-    const session = await open(server.url);
+    const xact = await open(server.app.url);
+    const session = await open(server.app.url);
     const xactRun = startWaiting(xact, "SELECT pg_advisory_xact_lock($1), pg_sleep(30)", [xactKey.toString()]);
     await session.client.query("SELECT pg_advisory_lock($1)", [sessionKey.toString()]);
     const sessionRun = startWaiting(session, "SELECT pg_sleep(30)");
@@ -97,19 +107,29 @@ describe.each(servers)("guarded lock release on $name", (server) => {
     for (let i = 0; i < 50 && !(holderOf(snap, xact.pid)?.state === "active" && holderOf(snap, session.pid)?.state === "active"); i++) snap = await snapshot();
     const target = (key: bigint) => snap.advisory.find((g) => g.key.form === "bigint" && g.key.key === key.toString())!.target;
 
-    const cancelled = await act("release", { pid: xact.pid, backendStart: holderOf(snap, xact.pid).backendStart!, lock: target(xactKey), reason: "running holder" });
+    const cancelled = await act("release", {
+      pid: xact.pid,
+      backendStart: holderOf(snap, xact.pid).backendStart!,
+      lock: target(xactKey),
+      reason: "running holder",
+    });
     expect(cancelled).toMatchObject({ outcome: "released", detail: { signals: ["cancel"], holderGone: false } });
     expect(await xactRun).toBe("failed");
     expect((await xact.client.query("SELECT 1 AS ok")).rows[0].ok).toBe(1);
 
-    const escalated = await act("release", { pid: session.pid, backendStart: holderOf(snap, session.pid).backendStart!, lock: target(sessionKey), reason: "running holder, session lock" });
+    const escalated = await act("release", {
+      pid: session.pid,
+      backendStart: holderOf(snap, session.pid).backendStart!,
+      lock: target(sessionKey),
+      reason: "running holder, session lock",
+    });
     expect(escalated).toMatchObject({ outcome: "released", detail: { signals: ["cancel", "terminate"], holderGone: true } });
     expect(await sessionRun).toBe("failed");
   });
 
   it("refuses a pid whose backend_start no longer matches, and leaves it alone", async () => {
     const key = randomBigKey();
-    const holder = await open(server.url);
+    const holder = await open(server.app.url);
     await holder.client.query("SELECT pg_advisory_lock($1)", [key.toString()]);
     const snap = await snapshot();
     const group = snap.advisory.find((g) => g.key.form === "bigint" && g.key.key === key.toString())!;
@@ -121,24 +141,35 @@ describe.each(servers)("guarded lock release on $name", (server) => {
   });
 
   it("decodes the two-int form and shared mode; refuses the dashboard's own sessions and server processes", async () => {
-    const mine = await open(server.url, "lockboard-monitor");
+    const mine = await open(server.app.url);
     await mine.client.query("SELECT pg_advisory_lock(7, -3)");
-    const app = await open(server.url);
+    const app = await open(server.app.url);
     await app.client.query("SELECT pg_advisory_lock_shared(-7, 3)");
     const snap = await snapshot();
     const pair = snap.advisory.find((g) => g.holders.some((h) => h.pid === mine.pid))!;
     expect(pair.key).toEqual({ form: "int4pair", key1: 7, key2: -3, label: "(7, -3)" });
-    expect(holderOf(snap, mine.pid).own).toBe(true);
+    expect(holderOf(snap, mine.pid).own).toBe(false);
     const shared = snap.locks.find((l) => l.pid === app.pid && l.objectKey)!;
     expect(shared).toMatchObject({ mode: "ShareLock", exclusive: false, label: "advisory keys (-7, 3) in postgres" });
     expect(snap.advisory.find((g) => g.objectKey === shared.objectKey)?.key).toMatchObject({ form: "int4pair", key1: -7, key2: 3 });
 
-    const own = await act("release", { pid: mine.pid, backendStart: holderOf(snap, mine.pid).backendStart!, lock: pair.target, reason: "try own" });
+    // A monitor connection of this process, busy elsewhere: known as ours by its pid.
+    const own = await withMonitorClient(server.url, async (c) => {
+      const me = (
+        await c.query<{ pid: number; bs: string }>("SELECT pid, to_json(backend_start) #>> '{}' AS bs FROM pg_stat_activity WHERE pid = pg_backend_pid()")
+      ).rows[0]!;
+      return act("terminate", { pid: me.pid, backendStart: me.bs, reason: "try own", endBlockingBackend: true });
+    });
     expect(own).toMatchObject({ outcome: "refused", code: "own_connection" });
+    await mine.client.query("SELECT pg_advisory_unlock(7, -3)");
 
     const probe = new pg.Client({ connectionString: server.url });
     await probe.connect();
-    const bg = (await probe.query<{ pid: number; bs: string }>("SELECT pid, to_json(backend_start) #>> '{}' AS bs FROM pg_stat_activity WHERE backend_type = 'checkpointer'")).rows[0]!;
+    const bg = (
+      await probe.query<{ pid: number; bs: string }>(
+        "SELECT pid, to_json(backend_start) #>> '{}' AS bs FROM pg_stat_activity WHERE backend_type = 'checkpointer'",
+      )
+    ).rows[0]!;
     await probe.end();
     const ckpt = await act("terminate", { pid: bg.pid, backendStart: bg.bs, reason: "try a server process", endBlockingBackend: true });
     expect(ckpt).toMatchObject({ outcome: "refused", code: "not_client_backend" });
@@ -146,11 +177,15 @@ describe.each(servers)("guarded lock release on $name", (server) => {
 
   it("ends a blocker holding no advisory lock only when the operator chooses to", async () => {
     const table = `it_locks_${server.version}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-    const owner = await open(server.url);
-    await owner.client.query(`CREATE TABLE ${table} (id int PRIMARY KEY)`);
+    const admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    await admin.query(`CREATE TABLE ${table} (id int PRIMARY KEY)`);
+    await admin.query(`GRANT ALL ON ${table} TO ${server.app.role}`);
+    await admin.end();
+    const owner = await open(server.app.url);
     try {
       await owner.client.query(`BEGIN; LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
-      const waiter = await open(server.url);
+      const waiter = await open(server.app.url);
       const waiting = startWaiting(waiter, `SELECT count(*) FROM ${table}`);
       await waitUntilWaiting(server.url, [waiter.pid]);
       const snap = await snapshot();

@@ -2,24 +2,35 @@ import "server-only";
 import type pg from "pg";
 import { z } from "zod";
 import { writeActionLog } from "../audit/write-action-log";
+import { entitiesForAdvisoryKeys } from "../entities/advisory-key-cache";
 import type { Actor } from "../auth/roles";
+import { int4Id, pgTimestampParam } from "../http/params";
 import { maskSecretsIn } from "../sources/secret-box";
 import type { PrismaClient } from "../store/generated/client";
 import { AFTER_ACTION_SQL, SIGNAL_BACKEND_SQL, TARGET_BACKEND_SQL, type AfterRow, type SignalRow, type TargetBackendRow } from "./lock-action-sql";
+import { decodeAdvisoryKey } from "./advisory-key";
 import { MONITOR_RIGHTS_SQL, type MonitorRightsRow } from "./lock-snapshot-sql";
-import { MONITOR_APPLICATION_NAME, withMonitorClient } from "./monitor-pool";
-import { storeDatabaseOn, toMonitorRights } from "./monitor-rights";
+import { withMonitorClient } from "./monitor-pool";
+import { toMonitorRights } from "./monitor-rights";
+import { ownPidsOn, toServerIdentity } from "./own-backends";
+import { storeDatabaseOn } from "./store-server";
 
 export const LOCK_ACTIONS = ["release", "cancel", "terminate"] as const;
 export type LockAction = (typeof LOCK_ACTIONS)[number];
 
 const oid = z.number().int().min(0).max(4294967295);
-export const LockTargetSchema = z.object({ locktype: z.literal("advisory"), database: oid, classid: oid, objid: oid, objsubid: z.union([z.literal(1), z.literal(2)]) });
+export const LockTargetSchema = z.object({
+  locktype: z.literal("advisory"),
+  database: oid,
+  classid: oid,
+  objid: oid,
+  objsubid: z.union([z.literal(1), z.literal(2)]),
+});
 
 export const LockActionInputSchema = z.object({
-  pid: z.number().int().positive(),
+  pid: int4Id,
   /** As the snapshot reported it (microseconds kept), so a reused pid never matches. */
-  backendStart: z.string().regex(/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/, "must be the backend_start timestamp the snapshot showed"),
+  backendStart: pgTimestampParam,
   lock: LockTargetSchema.optional(),
   reason: z.string().trim().min(3, "say why (at least 3 characters)").max(500),
   /** Needed to end a blocker that holds no advisory lock: its transaction rolls back. */
@@ -34,6 +45,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const graceMs = () => Number(process.env.LOCKBOARD_RELEASE_GRACE_MS) || 1_500;
 const lockParams = (l?: LockActionInput["lock"]) => (l ? [l.database, l.classid, l.objid, l.objsubid] : [null, null, null, null]);
 
+/** What a source's config lets an action reach: its database only, and privileged roles or not. */
+export type LockActionSource = { id: number; name: string; config?: Record<string, unknown> | null };
+const scopedToDatabase = (s: LockActionSource) => s.config?.scope === "database";
+const allowsPrivilegedTargets = (s: LockActionSource) => s.config?.allowSuperuserTargets === true;
+
 type Verdict = { outcome: LockActionOutcome; message: string; code?: string; detail?: Record<string, unknown> };
 
 /**
@@ -46,7 +62,7 @@ type Verdict = { outcome: LockActionOutcome; message: string; code?: string; det
  */
 export async function performLockAction(
   prisma: PrismaClient,
-  args: { actor: Actor; source: { id: number; name: string }; url: string; action: LockAction; input: LockActionInput },
+  args: { actor: Actor; source: LockActionSource; url: string; action: LockAction; input: LockActionInput },
 ): Promise<LockActionResult> {
   const { input, action } = args;
   const target = { pid: input.pid, backendStart: input.backendStart, lock: input.lock ?? null };
@@ -58,8 +74,9 @@ export async function performLockAction(
         await tx.$queryRaw`SELECT 1 AS ok FROM (SELECT pg_advisory_xact_lock(hashtextextended(${`lockboard-action:${args.source.id}:${input.pid}`}, 0))) s`;
         return withMonitorClient(args.url, async (client) => {
           const t = (await client.query<TargetBackendRow>(TARGET_BACKEND_SQL, [input.pid, input.backendStart, ...lockParams(input.lock)])).rows[0];
-          before = t ?? null;
-          return decideAndAct(client, args, t);
+          // Another database's backend stays out of the audit log too, beyond naming it.
+          before = t && (t.in_database || !scopedToDatabase(args.source)) ? t : t ? { pid: t.pid, datname: t.datname, in_database: false } : null;
+          return decideAndAct(prisma, client, args, t);
         });
       },
       { maxWait: 10_000, timeout: 30_000 },
@@ -67,11 +84,12 @@ export async function performLockAction(
   } catch (err) {
     verdict = { outcome: "failed", code: "action_failed", message: `could not act on ${args.source.name}: ${maskSecretsIn((err as Error).message)}` };
   }
+  const entities = await lockEntities(prisma, input.lock);
   const log = await writeActionLog(prisma, {
     actor: args.actor.name,
     action: `lock.${action}`,
     sourceId: args.source.id,
-    target,
+    target: entities.length ? { ...target, entities } : target,
     reason: input.reason,
     before,
     outcome: verdict.outcome,
@@ -80,36 +98,90 @@ export async function performLockAction(
   return { outcome: verdict.outcome, message: verdict.message, code: verdict.code, auditId: log.id, detail: verdict.detail ?? {} };
 }
 
+/**
+ * The entities the lock's key stands for (LOCKBOARD_ENTITY_ADVISORY_KEYS), kept in the audit row so
+ * its sentence names "user-4217" as it was at the time. Never a reason to lose the audit row.
+ */
+async function lockEntities(prisma: PrismaClient, lock: LockActionInput["lock"]): Promise<{ type: string; value: string }[]> {
+  if (!lock) return [];
+  try {
+    const label = decodeAdvisoryKey(lock.classid, lock.objid, lock.objsubid).label;
+    return ((await entitiesForAdvisoryKeys(prisma, [label])).get(label) ?? []).map((e) => ({ type: e.type, value: e.value }));
+  } catch (err) {
+    console.error("[lockboard] the entities of a lock action's key were not read:", err);
+    return [];
+  }
+}
+
 async function decideAndAct(
+  prisma: PrismaClient,
   client: pg.ClientBase,
-  { action, input, url }: { action: LockAction; input: LockActionInput; url: string },
+  { action, input, source }: { action: LockAction; input: LockActionInput; source: LockActionSource },
   t: TargetBackendRow | undefined,
 ): Promise<Verdict> {
   const refuse = (code: string, message: string): Verdict => ({ outcome: "refused", code, message });
   if (action === "release" && !input.lock) return refuse("no_lock", "release names the advisory lock to release");
   if (!t) return { outcome: "already_released", message: `backend ${input.pid} is gone: nothing to do` };
-  const rights = toMonitorRights((await client.query<MonitorRightsRow>(MONITOR_RIGHTS_SQL)).rows[0]!);
+  const scopeDb = scopedToDatabase(source);
+  const rightsRow = (await client.query<MonitorRightsRow>(MONITOR_RIGHTS_SQL)).rows[0]!;
+  if (scopeDb && !t.in_database) {
+    return refuse(
+      "out_of_scope",
+      `backend ${input.pid} is not in database "${rightsRow.database}", the only one source ${source.name} may act on (config.scope = "database"): nothing was signalled`,
+    );
+  }
+  const rights = toMonitorRights(rightsRow);
   const mine = t.usename === rights.role;
-  if (!rights.pgSignalBackend && !mine) return refuse("insufficient_rights", rights.messages.find((m) => m.includes("pg_signal_backend"))!);
+  if (!rights.pgSignalBackend && !mine)
+    return refuse(
+      "insufficient_rights",
+      rights.messages.find((m) => m.includes("pg_signal_backend"))!,
+    );
   // Without pg_monitor another role's backend_start is hidden, so the target cannot be verified.
-  if (t.backend_start === null) return refuse("insufficient_rights", rights.messages.find((m) => m.includes("pg_monitor")) ?? `backend ${input.pid}'s start time is hidden from ${rights.role}`);
+  if (t.backend_start === null)
+    return refuse(
+      "insufficient_rights",
+      rights.messages.find((m) => m.includes("pg_monitor")) ?? `backend ${input.pid}'s start time is hidden from ${rights.role}`,
+    );
   if (!t.same_start) {
-    return refuse("pid_reused", `pid ${input.pid} now belongs to another session (started ${t.backend_start}, not ${input.backendStart}): nothing was signalled`);
+    return refuse(
+      "pid_reused",
+      `pid ${input.pid} now belongs to another session (started ${t.backend_start}, not ${input.backendStart}): nothing was signalled`,
+    );
   }
-  const storeDb = storeDatabaseOn(url);
-  if (t.is_self || t.application_name === MONITOR_APPLICATION_NAME || (storeDb !== null && t.datname === storeDb)) {
-    return refuse("own_connection", `backend ${input.pid} is one of Lockboard's own connections`);
+  const here = toServerIdentity(rightsRow);
+  const storeDb = await storeDatabaseOn(here, prisma);
+  const ownPids = ownPidsOn(here);
+  if (t.is_self || ownPids.includes(t.pid) || (storeDb !== null && t.datname === storeDb)) {
+    return refuse(
+      "own_connection",
+      `backend ${input.pid} is one of Lockboard's own connections${storeDb !== null && t.datname === storeDb ? ` (its store database "${storeDb}")` : ""}`,
+    );
   }
-  if (t.backend_type !== "client backend") return refuse("not_client_backend", `backend ${input.pid} is a ${t.backend_type ?? "server process"}, not a client session`);
+  if (t.backend_type !== "client backend")
+    return refuse("not_client_backend", `backend ${input.pid} is a ${t.backend_type ?? "server process"}, not a client session`);
+  const allowPrivileged = allowsPrivilegedTargets(source);
+  if (t.privileged_role && !allowPrivileged) {
+    return refuse(
+      "privileged_target",
+      `backend ${input.pid} belongs to role "${t.usename}", a superuser or replication role: Lockboard does not end such sessions unless source ${source.name} sets config.allowSuperuserTargets: true`,
+    );
+  }
   if (input.lock && !t.holds_lock) return { outcome: "already_released", message: `backend ${input.pid} no longer holds that advisory lock: nothing to do` };
   if (!input.lock && !input.endBlockingBackend) {
-    return refuse("confirm_end_blocker", `backend ${input.pid} holds no advisory lock named here: ending it needs the explicit choice to end a blocking backend`);
+    return refuse(
+      "confirm_end_blocker",
+      `backend ${input.pid} holds no advisory lock named here: ending it needs the explicit choice to end a blocking backend`,
+    );
   }
-  if (!input.lock && t.blocked_pids.length === 0) return { outcome: "already_released", message: `backend ${input.pid} no longer blocks anyone: nothing to do` };
+  if (!input.lock && t.blocked_pids.length === 0)
+    return { outcome: "already_released", message: `backend ${input.pid} no longer blocks anyone: nothing to do` };
 
   const waitersBefore = input.lock ? t.lock_waiters : t.blocked_pids;
   const signal = (kind: "cancel" | "terminate") =>
-    client.query<SignalRow>(SIGNAL_BACKEND_SQL, [input.pid, input.backendStart, kind, storeDb, ...lockParams(input.lock)]).then((r) => r.rows[0]);
+    client
+      .query<SignalRow>(SIGNAL_BACKEND_SQL, [input.pid, input.backendStart, kind, storeDb, ...lockParams(input.lock), ownPids, scopeDb, allowPrivileged])
+      .then((r) => r.rows[0]);
   const after = () =>
     client.query<AfterRow>(AFTER_ACTION_SQL, [input.pid, input.backendStart, ...lockParams(input.lock), waitersBefore]).then((r) => r.rows[0]!);
   // Released: the backend is gone, or it let go of the lock (a cancelled transaction-level
@@ -119,7 +191,12 @@ async function decideAndAct(
   const first: "cancel" | "terminate" = action === "release" ? (t.state === "active" ? "cancel" : "terminate") : action;
   const signals: string[] = [];
   const sent = await signal(first);
-  if (!sent) return { outcome: "already_released", message: `backend ${input.pid} no longer holds the lock at the moment of acting: nothing was signalled` };
+  // The statement re-checks everything above; a miss is almost always the lock let go meanwhile.
+  if (!sent)
+    return {
+      outcome: "already_released",
+      message: `backend ${input.pid} no longer holds the lock (or no longer passes the checks) at the moment of acting: nothing was signalled`,
+    };
   if (!sent.signalled) return { outcome: "failed", code: "signal_failed", message: `PostgreSQL did not deliver the ${first} signal to ${input.pid}` };
   signals.push(first);
   let state = await waitFor(after, done, first === "cancel" ? graceMs() : 3_000);
@@ -131,10 +208,16 @@ async function decideAndAct(
   }
   if (!done(state)) {
     const hint = action === "cancel" ? ": its statement was cancelled but the session keeps its locks; terminate it to release them" : "";
-    return { outcome: "failed", code: "still_holding", message: `backend ${input.pid} was signalled (${signals.join(", ")}) but still holds the lock${hint}`, detail: { signals, waitersBefore } };
+    return {
+      outcome: "failed",
+      code: "still_holding",
+      message: `backend ${input.pid} was signalled (${signals.join(", ")}) but still holds the lock${hint}`,
+      detail: { signals, waitersBefore },
+    };
   }
   // Give a waiter a moment to be granted the lock it queued for.
-  if (waitersBefore.length > 0) state = await waitFor(after, (a) => a.still_waiting.length < waitersBefore.length || a.holders.some((p) => waitersBefore.includes(p)), 2_000);
+  if (waitersBefore.length > 0)
+    state = await waitFor(after, (a) => a.still_waiting.length < waitersBefore.length || a.holders.some((p) => waitersBefore.includes(p)), 2_000);
   const newHolders = state.holders.filter((p) => waitersBefore.includes(p));
   const waitersAcquired = waitersBefore.length === 0 ? null : input.lock ? newHolders.length > 0 : state.still_waiting.length < waitersBefore.length;
   const what = signals.length === 1 && signals[0] === "cancel" ? "cancelled the running statement of" : "ended";

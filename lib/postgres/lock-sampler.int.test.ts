@@ -48,7 +48,7 @@ describe("lock sampler", () => {
 
     const incidents = await prisma.incident.findMany({ where: { sourceId: source.id, kind: ADVISORY_LOCK_STUCK } });
     expect(incidents).toHaveLength(1);
-    expect(incidents[0]).toMatchObject({ count: 1, status: "open", title: `Advisory lock ${key} in postgres stuck on ${source.name}` });
+    expect(incidents[0]).toMatchObject({ count: 3, status: "open", title: `Advisory lock ${key} in postgres stuck on ${source.name}` });
 
     const history = await listLockHistory(prisma, source.id, { minutes: 10, keys: 20 }, 1000);
     expect(history.series.length).toBeGreaterThanOrEqual(1);

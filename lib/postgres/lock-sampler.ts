@@ -1,5 +1,6 @@
 import "server-only";
-import { secondsFromEnv, type BackgroundJob } from "../jobs/background-job";
+import { runEverySubject, type LeasedJob } from "../fleet/leased-job";
+import { secondsFromEnv } from "../jobs/background-job";
 import { maskSecretsIn } from "../sources/secret-box";
 import { getSourceConnection, listSources, recordSourceHealth } from "../sources/source-registry";
 import type { PrismaClient } from "../store/generated/client";
@@ -34,7 +35,7 @@ export async function sampleAllLockSources(prisma: PrismaClient, signal?: AbortS
         const snap = await getLockSnapshot(s, conn.url);
         await recordSourceHealth(prisma, s.id, { ok: true });
         const rows = await writeLockSamples(prisma, s.id, snap, settings.maxRows);
-        const stuck = await raiseStuckLockIncidents(prisma, s, snap.advisory, new Date(snap.takenAt), 3 * settings.intervalMs);
+        const stuck = await raiseStuckLockIncidents(prisma, s, snap);
         await deleteOldLockSamples(prisma, s.id, new Date(Date.now() - settings.retentionMs));
         return { source: s.name, ok: true, rows, stuck };
       } catch (err) {
@@ -46,12 +47,17 @@ export async function sampleAllLockSources(prisma: PrismaClient, signal?: AbortS
   );
 }
 
-export const lockSamplerJob: BackgroundJob = {
+/** One lease per monitored PostgreSQL: with several instances each source is sampled by one of them. */
+export const lockSamplerJob: LeasedJob = {
   name: "lock-sampler",
   intervalMs: () => samplerSettings().intervalMs,
-  async run({ prisma, signal }) {
-    const failed = (await sampleAllLockSources(prisma, signal)).filter((r) => !r.ok && r.error !== "stopped");
+  listSubjects: async (prisma) => (await listSources(prisma, { kind: "postgres" })).map((s) => ({ key: `source:${s.id}`, subject: s.name, sourceId: s.id })),
+  async runFor({ prisma, signal, leases }) {
+    const names = leases.map((l) => l.subject);
+    if (names.length === 0) return;
+    const failed = (await sampleAllLockSources(prisma, signal, names)).filter((r) => !r.ok && r.error !== "stopped");
     // Every source was tried; the runner logs this failure once per change, not every few seconds.
     if (failed.length > 0) throw new Error(failed.map((f) => `${f.source}: ${f.error}`).join("; "));
   },
+  run: (ctx) => runEverySubject(lockSamplerJob)(ctx),
 };

@@ -1,4 +1,5 @@
 import "server-only";
+import { SERVER_IDENTITY_COLUMNS, type ServerIdentityRow } from "./own-backends";
 
 /*
  * The raw catalog queries behind a lock snapshot. Sources: PostgreSQL docs "pg_locks"
@@ -9,7 +10,7 @@ import "server-only";
  */
 
 /** Who the monitor connects as and what that role may see and do. */
-export type MonitorRightsRow = {
+export type MonitorRightsRow = ServerIdentityRow & {
   role: string;
   version_num: number;
   superuser: boolean;
@@ -29,7 +30,7 @@ SELECT set_config('work_mem', '32MB', false) AS work_mem, current_user AS role,
        pg_has_role(current_user, 'pg_signal_backend', 'USAGE') AS pg_signal_backend,
        current_database() AS database,
        (SELECT oid FROM pg_database WHERE datname = current_database())::int8 AS database_oid,
-       to_json(now()) #>> '{}' AS now
+       to_json(now()) #>> '{}' AS now, ${SERVER_IDENTITY_COLUMNS}
 FROM pg_roles r WHERE r.rolname = current_user`;
 
 /** One backend that holds or waits for a lock (pg_stat_activity + per-pid counts from pg_locks). */

@@ -22,10 +22,18 @@ export function monitorError(err: unknown, sourceName: string): HttpError {
   const code = (err as { code?: string }).code ?? "";
   const msg = maskSecretsIn((err as Error).message ?? String(err));
   if (code === "57014" || code === "55P03") {
-    return new HttpError(504, "snapshot_timeout", `${sourceName} did not answer within the monitor's statement/lock timeout (${msg}); the server may be in a lock storm, retry shortly`);
+    return new HttpError(
+      504,
+      "snapshot_timeout",
+      `${sourceName} did not answer within the monitor's statement/lock timeout (${msg}); the server may be in a lock storm, retry shortly`,
+    );
   }
   if (code === "42501") {
-    return new HttpError(403, "insufficient_rights", `the monitoring role of ${sourceName} lacks a right it needs (${msg}): grant it pg_monitor to read locks and pg_signal_backend to act`);
+    return new HttpError(
+      403,
+      "insufficient_rights",
+      `the monitoring role of ${sourceName} lacks a right it needs (${msg}): grant it pg_monitor to read locks and pg_signal_backend to act`,
+    );
   }
   if (code === "28P01" || code === "28000") return new HttpError(502, "source_auth", `${sourceName} refused the monitoring login: ${msg}`);
   if (code.startsWith("3D")) return new HttpError(502, "source_unreachable", `${sourceName}: ${msg}`);

@@ -6,24 +6,58 @@ import { buildBlockingTree, describeLock, groupAdvisoryLocks } from "./lock-tree
 import { markStuckLocks } from "./stuck-locks";
 
 const row = (over: Partial<LockRow>): LockRow => ({
-  pid: 1, locktype: "advisory", mode: "ExclusiveLock", granted: true, fastpath: false, database: "5", datname: "app",
-  relation: null, page: null, tuple: null, transactionid: null, virtualxid: null, classid: null, objid: null, objsubid: null,
-  wait_ms: null, total: 1, ...over,
+  pid: 1,
+  locktype: "advisory",
+  mode: "ExclusiveLock",
+  granted: true,
+  fastpath: false,
+  database: "5",
+  datname: "app",
+  relation: null,
+  page: null,
+  tuple: null,
+  transactionid: null,
+  virtualxid: null,
+  classid: null,
+  objid: null,
+  objsubid: null,
+  wait_ms: null,
+  total: 1,
+  ...over,
 });
 const adv = (pid: number, key: bigint, granted: boolean, wait_ms: number | null = null) => {
   const e = encodeBigintKey(key);
   return row({ pid, granted, wait_ms, classid: String(e.classid), objid: String(e.objid), objsubid: 1 });
 };
 const backend = (pid: number, over: Partial<Backend> = {}): Backend => ({
-  pid, backendStart: "2026-01-01T00:00:00.000001+00:00", backendType: "client backend", database: "app", user: "app", application: "api",
-  client: null, state: "active", waitEvent: null, xactAgeMs: 0, stateAgeMs: 0, queryAgeMs: 0, query: null, locksHeld: 1, locksWaiting: 0,
-  advisoryHeld: 0, blockedBy: [], own: false, ...over,
+  pid,
+  backendStart: "2026-01-01T00:00:00.000001+00:00",
+  backendType: "client backend",
+  database: "app",
+  user: "app",
+  application: "api",
+  client: null,
+  state: "active",
+  waitEvent: null,
+  xactAgeMs: 0,
+  stateAgeMs: 0,
+  queryAgeMs: 0,
+  query: null,
+  locksHeld: 1,
+  locksWaiting: 0,
+  advisoryHeld: 0,
+  blockedBy: [],
+  own: false,
+  ...over,
 });
 
 describe("lock descriptions", () => {
   it("names relations, tuples, transactions and both advisory forms", () => {
     expect(describeLock(row({ locktype: "relation", mode: "AccessExclusiveLock", relation: "public.orders" })).label).toBe("relation public.orders");
-    expect(describeLock(row({ locktype: "tuple", relation: "orders", page: 3, tuple: 7, mode: "ShareLock" }))).toMatchObject({ label: "tuple (3,7) of orders", exclusive: false });
+    expect(describeLock(row({ locktype: "tuple", relation: "orders", page: 3, tuple: 7, mode: "ShareLock" }))).toMatchObject({
+      label: "tuple (3,7) of orders",
+      exclusive: false,
+    });
     expect(describeLock(row({ locktype: "transactionid", transactionid: "7781" })).label).toBe("transaction 7781");
     expect(describeLock(adv(1, -5n, true)).label).toBe("advisory key -5 in app");
     const pair = encodeInt4PairKey(12, -1);
@@ -49,11 +83,21 @@ describe("blocking tree", () => {
       { pid: 20, children: [{ pid: 21, children: [] }] },
     ]);
     // Two waiters queued for one lock: the second is reported blocked by the holder and by the first.
-    expect(buildBlockingTree([
-      { pid: 1, blockedBy: [], xactAgeMs: 1 },
-      { pid: 2, blockedBy: [1], xactAgeMs: 1 },
-      { pid: 3, blockedBy: [1, 2], xactAgeMs: 1 },
-    ])).toEqual([{ pid: 1, children: [{ pid: 2, children: [] }, { pid: 3, children: [] }] }]);
+    expect(
+      buildBlockingTree([
+        { pid: 1, blockedBy: [], xactAgeMs: 1 },
+        { pid: 2, blockedBy: [1], xactAgeMs: 1 },
+        { pid: 3, blockedBy: [1, 2], xactAgeMs: 1 },
+      ]),
+    ).toEqual([
+      {
+        pid: 1,
+        children: [
+          { pid: 2, children: [] },
+          { pid: 3, children: [] },
+        ],
+      },
+    ]);
     const cycle = buildBlockingTree([
       { pid: 1, blockedBy: [2], xactAgeMs: 1 },
       { pid: 2, blockedBy: [1], xactAgeMs: 5 },
@@ -72,7 +116,10 @@ describe("stuck advisory locks", () => {
   });
 
   it("flags an idle holder past the threshold, or a wait past it, and nothing else", () => {
-    const idle = new Map([[1, backend(1, { state: "idle in transaction", stateAgeMs: 3000 })], [4, backend(4, { state: "active", stateAgeMs: 9000 })]]);
+    const idle = new Map([
+      [1, backend(1, { state: "idle in transaction", stateAgeMs: 3000 })],
+      [4, backend(4, { state: "active", stateAgeMs: 9000 })],
+    ]);
     const marked = markStuckLocks(groups(), idle, 2000);
     expect(marked[0]!.stuck?.reason).toContain("holder 1 is idle in transaction");
     expect(marked[1]!.stuck).toBeNull();

@@ -30,7 +30,11 @@ export function describeLock(r: LockRow): DescribedLock {
     case "advisory": {
       const key = decodeAdvisoryKey(classid!, objid!, r.objsubid!);
       const database = Number(r.database);
-      advisory = { ...key, target: { locktype: "advisory", database, classid: classid!, objid: objid!, objsubid: r.objsubid === 2 ? 2 : 1 }, objectKey: advisoryObjectKey(database, classid!, objid!, r.objsubid!) };
+      advisory = {
+        ...key,
+        target: { locktype: "advisory", database, classid: classid!, objid: objid!, objsubid: r.objsubid === 2 ? 2 : 1 },
+        objectKey: advisoryObjectKey(database, classid!, objid!, r.objsubid!),
+      };
       label = `advisory ${key.form === "bigint" ? "key" : "keys"} ${key.label}${r.datname ? ` in ${r.datname}` : ""}`;
       break;
     }

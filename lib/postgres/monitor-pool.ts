@@ -1,8 +1,10 @@
 import "server-only";
 import pg from "pg";
+import { trackOwnBackends } from "./own-backends";
 
 export type MonitorOptions = { statementTimeoutMs?: number; lockTimeoutMs?: number };
 
+/** A label for the server's operators only: Lockboard knows its own sessions by pid (own-backends.ts), never by this name. */
 export const MONITOR_APPLICATION_NAME = "lockboard-monitor";
 const DEFAULT_STATEMENT_TIMEOUT_MS = 2_000;
 const DEFAULT_LOCK_TIMEOUT_MS = 200;
@@ -26,6 +28,7 @@ function poolFor(url: string): pg.Pool {
     } as pg.PoolConfig);
     // An idle client dying (server restart, terminate) must not crash the process.
     pool.on("error", () => {});
+    trackOwnBackends(pool, "monitor");
     pools.set(url, pool);
   }
   return pool;

@@ -16,20 +16,3 @@ export function toMonitorRights(r: MonitorRightsRow): MonitorRights {
   }
   return { role: r.role, superuser: r.superuser, pgMonitor: r.superuser || r.pg_monitor, pgSignalBackend: r.superuser || r.pg_signal_backend, messages };
 }
-
-/**
- * The store's own server and database when a monitored URL points at the same server, so its
- * sessions (the dashboard's Prisma pool) are marked as ours and never offered as targets.
- */
-export function storeDatabaseOn(monitoredUrl: string, storeUrl = process.env.DATABASE_URL): string | null {
-  if (!storeUrl) return null;
-  try {
-    const a = new URL(monitoredUrl);
-    const b = new URL(storeUrl);
-    const norm = (h: string) => (h === "localhost" || h === "[::1]" ? "127.0.0.1" : h);
-    const same = norm(a.hostname) === norm(b.hostname) && (a.port || "5432") === (b.port || "5432");
-    return same ? decodeURIComponent(b.pathname.slice(1)) || "postgres" : null;
-  } catch {
-    return null;
-  }
-}

@@ -3,6 +3,7 @@ import { BSON, type Document } from "mongodb";
 import { getMongoClient, splitMongoNamespace } from "../mongo/mongo-client";
 import { diffRecord } from "./compare-record";
 import { PermanentApplyError, type ApplyResult, type TargetState, type WriteToApply } from "./apply-types";
+import { mongoFieldRefusal } from "./replay-policy";
 
 const { EJSON } = BSON;
 
@@ -20,6 +21,31 @@ function expectedOf(w: WriteToApply): { fields: Record<string, unknown>; unset: 
   return { fields: toEjson(fromEjson({ ...w.payload.document, ...w.key })), unset: [] };
 }
 
+/**
+ * The filter is built here, field by field, as plain equality on scalar values: never the stored
+ * key as-is, so no operator ($where, $expr, …) can reach the server through it.
+ */
+export function keyFilterOf(w: WriteToApply): Document {
+  const refusal = mongoFieldRefusal({ key: w.key, ...w.payload });
+  if (refusal) throw new PermanentApplyError(refusal);
+  const filter: Document = {};
+  for (const [k, v] of Object.entries(w.key)) filter[k] = { $eq: v };
+  return filter;
+}
+
+/** Only the write's own fields are read back: the document may hold fields no viewer should see. */
+function projectionOf(w: WriteToApply): Document {
+  const fields = new Set([
+    ...Object.keys(w.key),
+    ...Object.keys(w.payload.document ?? {}),
+    ...Object.keys(w.payload.update?.$set ?? {}),
+    ...Object.keys(w.payload.update?.$unset ?? {}),
+  ]);
+  const projection: Document = fields.has("_id") ? {} : { _id: 0 };
+  for (const f of fields) projection[f] = 1;
+  return projection;
+}
+
 const isDuplicateKey = (err: unknown) => (err as { code?: unknown }).code === 11000;
 
 /**
@@ -27,8 +53,8 @@ const isDuplicateKey = (err: unknown) => (err as { code?: unknown }).code === 11
  * something; update → $set/$unset (idempotent operators only). Then the key is read back.
  */
 export async function applyToMongo(url: string, w: WriteToApply): Promise<ApplyResult> {
+  const key = keyFilterOf(w);
   const coll = await collectionOf(url, w);
-  const key = w.key as Document;
   let changed = false;
   try {
     if (w.operation === "update") {
@@ -50,18 +76,26 @@ export async function applyToMongo(url: string, w: WriteToApply): Promise<ApplyR
     // A concurrent upsert of the same key lost the race: the read-back below decides.
     if (!isDuplicateKey(err) || w.operation === "update") throw err;
   }
-  const docs = await coll.find(key).limit(2).toArray();
+  const docs = await coll
+    .find(key, { projection: projectionOf(w) })
+    .limit(2)
+    .toArray();
   if (docs.length === 0) throw new Error(`the document with ${JSON.stringify(w.key)} is not in ${w.namespace} after the write`);
   const record = toEjson(docs[0]);
-  if (docs.length > 1) return { outcome: "conflict", record, diff: [{ field: "(key)", expected: "exactly one document", actual: "more than one document with this key" }] };
+  if (docs.length > 1)
+    return { outcome: "conflict", record, diff: [{ field: "(key)", expected: "exactly one document", actual: "more than one document with this key" }] };
   const { fields, unset } = expectedOf(w);
   const diff = diffRecord(fields, record, unset);
   return { outcome: changed ? "applied" : diff.length ? "conflict" : "already_present", record, diff };
 }
 
 export async function readMongoTarget(url: string, w: WriteToApply): Promise<TargetState> {
+  const key = keyFilterOf(w);
   const coll = await collectionOf(url, w);
-  const docs = await coll.find(w.key as Document).limit(2).toArray();
+  const docs = await coll
+    .find(key, { projection: projectionOf(w) })
+    .limit(2)
+    .toArray();
   if (docs.length === 0) return { state: "missing" };
   const record = toEjson(docs[0]);
   const { fields, unset } = expectedOf(w);

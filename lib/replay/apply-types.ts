@@ -25,4 +25,6 @@ export class PermanentApplyError extends Error {}
 export type TargetState =
   | { state: "found"; record: Record<string, unknown>; diff: FieldDiff[]; count: number }
   | { state: "missing" }
+  /** Not read: the source does not accept this target (namespace, key or fields), or the table cannot take it. */
+  | { state: "refused"; error: string }
   | { state: "error"; error: string };

@@ -13,13 +13,14 @@ describe("classifyErrorKind", () => {
     ["could not serialize access due to concurrent update", "serialization"],
     ["connect ECONNREFUSED 127.0.0.1:5432", "connection"],
     ["sorry, too many clients already", "connection"],
-    ["column \"x\" does not exist", "other"],
+    ['column "x" does not exist', "other"],
   ])("%s → %s", (text, kind) => expect(classifyErrorKind(text)).toBe(kind));
 });
 
 describe("isTransientError", () => {
   it("retries lock, deadlock, serialization and connection failures", () => {
-    for (const code of ["55P03", "40P01", "40001", "53300", "08006", "ECONNREFUSED"]) expect(isTransientError(Object.assign(new Error("x"), { code }))).toBe(true);
+    for (const code of ["55P03", "40P01", "40001", "53300", "08006", "ECONNREFUSED"])
+      expect(isTransientError(Object.assign(new Error("x"), { code }))).toBe(true);
     expect(isTransientError(Object.assign(new Error("x"), { name: "MongoServerSelectionError" }))).toBe(true);
     expect(isTransientError(new AggregateError([Object.assign(new Error("refused"), { code: "ECONNREFUSED" })]))).toBe(true);
   });

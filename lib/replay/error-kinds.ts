@@ -12,7 +12,10 @@ const RULES: [ErrorKind, RegExp][] = [
   ["serialization", /\b40001\b|could not serialize|WriteConflict|\b112\b/i],
   ["lock_timeout", /\b55P03\b|lock timeout|lock_timeout|could not obtain lock|waiting for (a |the )?lock|LockTimeout|\b24\b.*lock/i],
   ["resource_busy", /resource busy|\bEBUSY\b|\b429\b|too many requests/i],
-  ["connection", /ECONNREFUSED|ECONNRESET|EPIPE|EHOSTUNREACH|ENOTFOUND|EMFILE|\b53300\b|too many (clients|connections)|\b57P0[123]\b|\b08\d{3}\b|connection (refused|reset|terminated|closed)|server selection|MongoNetworkError|not reachable/i],
+  [
+    "connection",
+    /ECONNREFUSED|ECONNRESET|EPIPE|EHOSTUNREACH|ENOTFOUND|EMFILE|\b53300\b|too many (clients|connections)|\b57P0[123]\b|\b08\d{3}\b|connection (refused|reset|terminated|closed)|server selection|MongoNetworkError|not reachable/i,
+  ],
   ["timeout", /\b57014\b|statement timeout|ETIMEDOUT|timed out|MaxTimeMSExpired|\b50\b.*time/i],
 ];
 
@@ -45,7 +48,8 @@ export function isTransientError(err: unknown): boolean {
 export function errorText(err: unknown): string {
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
-    const msg = err.message || (Array.isArray((err as { errors?: unknown[] }).errors) ? String((err as unknown as { errors: Error[] }).errors[0]?.message) : err.name);
+    const msg =
+      err.message || (Array.isArray((err as { errors?: unknown[] }).errors) ? String((err as unknown as { errors: Error[] }).errors[0]?.message) : err.name);
     return code !== undefined && !msg.includes(String(code)) ? `${msg} (code ${String(code)})` : msg;
   }
   return String(err);

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { INT4_MAX, isoDateTimeParam, textParam } from "../http/params";
 import type { Prisma, PrismaClient } from "../store/generated/client";
 import { ERROR_KINDS } from "./error-kinds";
 
@@ -7,12 +8,15 @@ export const FAILED_WRITE_STATUSES = ["pending", "replaying", "applied", "alread
 
 export const FailedWriteFiltersSchema = z.object({
   status: z.enum(FAILED_WRITE_STATUSES).optional(),
-  source: z.string().trim().min(1).max(80).optional(),
-  namespace: z.string().trim().min(1).max(300).optional(),
+  /** A source's name, or its id (digits: then it must fit the int4 column). */
+  source: textParam(80)
+    .refine((s) => !/^\d+$/.test(s) || (s.length <= 10 && Number(s) <= INT4_MAX), `a source id must be at most ${INT4_MAX}`)
+    .optional(),
+  namespace: textParam(300).optional(),
   errorKind: z.enum(ERROR_KINDS).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-  q: z.string().trim().min(1).max(200).optional(),
+  from: isoDateTimeParam.optional(),
+  to: isoDateTimeParam.optional(),
+  q: textParam(200).optional(),
 });
 export type FailedWriteFilters = z.infer<typeof FailedWriteFiltersSchema>;
 
@@ -31,7 +35,9 @@ export async function failedWriteWhere(prisma: PrismaClient, f: FailedWriteFilte
       SELECT id FROM "FailedWrite"
       WHERE "idempotencyKey"::text ILIKE ${like} OR payload::text ILIKE ${like}
       ORDER BY id DESC LIMIT 10000`;
-    and.push({ OR: [{ id: { in: hits.map((h) => h.id) } }, { error: { contains: f.q, mode: "insensitive" } }, { namespace: { contains: f.q, mode: "insensitive" } }] });
+    and.push({
+      OR: [{ id: { in: hits.map((h) => h.id) } }, { error: { contains: f.q, mode: "insensitive" } }, { namespace: { contains: f.q, mode: "insensitive" } }],
+    });
   }
   return { AND: and };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { captureKeyOf, describeIssue, FailedWriteInputSchema, keyHashOf } from "./failed-write-input";
+import { captureKeyOf, describeIssue, FailedWriteBatchSchema, FailedWriteInputSchema, isFailedWriteBatch, keyHashOf } from "./failed-write-input";
 import { failedWriteFromEventFields, FailedWriteMappingSchema } from "./from-log-event";
 
 const valid = {
@@ -37,6 +37,23 @@ describe("FailedWriteInputSchema", () => {
   });
 });
 
+describe("FailedWriteBatchSchema", () => {
+  const batchIssue = (input: unknown) => {
+    const r = FailedWriteBatchSchema.safeParse(input);
+    return r.success ? null : describeIssue(r.error);
+  };
+  it("tells a batch from one write by its writes key", () => {
+    expect(isFailedWriteBatch({ writes: [] })).toBe(true);
+    expect(isFailedWriteBatch(valid)).toBe(false);
+    expect(isFailedWriteBatch([valid])).toBe(false);
+    expect(isFailedWriteBatch(null)).toBe(false);
+  });
+  it("checks the envelope only: 1 to 1000 writes, each left for capture to judge", () => {
+    expect(batchIssue({ writes: [valid, { junk: true }] })).toBeNull();
+    for (const writes of [[], Array(1001).fill(valid), "x", { 0: valid }]) expect(batchIssue({ writes })).toBe('invalid field "writes": send 1 to 1000 writes');
+  });
+});
+
 describe("failedWriteFromEventFields", () => {
   const mapping = FailedWriteMappingSchema.parse({
     when: "failedWrite",
@@ -50,7 +67,15 @@ describe("failedWriteFromEventFields", () => {
     const fields = { failedWrite: true, write: { ns: "LibreChat.messages", doc: { messageId: "m1", text: "hi" } }, err: { message: "E11000" } };
     const at = new Date("2026-11-23T04:00:00Z");
     const out = failedWriteFromEventFields(fields, mapping, at);
-    expect(out).toEqual({ source: "app-mongo", namespace: "LibreChat.messages", operation: "insert", key: { messageId: "m1" }, document: fields.write.doc, error: "E11000", occurredAt: at.toISOString() });
+    expect(out).toEqual({
+      source: "app-mongo",
+      namespace: "LibreChat.messages",
+      operation: "insert",
+      key: { messageId: "m1" },
+      document: fields.write.doc,
+      error: "E11000",
+      occurredAt: at.toISOString(),
+    });
     expect(FailedWriteInputSchema.safeParse(out).success).toBe(true);
   });
   it("skips events that carry no write", () => {

@@ -3,7 +3,6 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 
 export const WRITE_OPERATIONS = ["insert", "upsert", "update"] as const;
-export type WriteOperation = (typeof WRITE_OPERATIONS)[number];
 
 // Operators whose second application changes nothing, so a replayed update equals one update.
 export const IDEMPOTENT_UPDATE_OPERATORS = ["$set", "$unset"] as const;
@@ -19,7 +18,7 @@ export const FailedWriteInputSchema = z
       .trim()
       .regex(/^[^.\s]+\.[^\s]+$/, "must be db.collection (MongoDB) or schema.table (PostgreSQL)"),
     operation: z.enum(WRITE_OPERATIONS),
-    key: z.record(z.string().min(1), KeyValueSchema).refine((k) => Object.keys(k).length > 0, "needs at least one field, e.g. { \"messageId\": \"…\" }"),
+    key: z.record(z.string().min(1), KeyValueSchema).refine((k) => Object.keys(k).length > 0, 'needs at least one field, e.g. { "messageId": "…" }'),
     document: ObjectSchema.optional(),
     update: ObjectSchema.optional(),
     error: z.union([
@@ -39,10 +38,15 @@ export const FailedWriteInputSchema = z
       }
       return;
     }
-    if (!w.update || Object.keys(w.update).length === 0) return ctx.addIssue({ code: "custom", path: ["update"], message: "an update needs { \"$set\": { … } }" });
+    if (!w.update || Object.keys(w.update).length === 0)
+      return ctx.addIssue({ code: "custom", path: ["update"], message: 'an update needs { "$set": { … } }' });
     for (const [op, fields] of Object.entries(w.update)) {
       if (!(IDEMPOTENT_UPDATE_OPERATORS as readonly string[]).includes(op)) {
-        ctx.addIssue({ code: "custom", path: ["update", op], message: `only ${IDEMPOTENT_UPDATE_OPERATORS.join(" and ")} can be replayed safely; send the resulting values with $set` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["update", op],
+          message: `only ${IDEMPOTENT_UPDATE_OPERATORS.join(" and ")} can be replayed safely; send the resulting values with $set`,
+        });
       } else if (!fields || typeof fields !== "object" || Array.isArray(fields) || Object.keys(fields).length === 0) {
         ctx.addIssue({ code: "custom", path: ["update", op], message: "must be an object of fields" });
       }
@@ -51,7 +55,19 @@ export const FailedWriteInputSchema = z
 
 export type FailedWriteInput = z.infer<typeof FailedWriteInputSchema>;
 
-export const FailedWriteBatchSchema = z.union([FailedWriteInputSchema, z.object({ writes: z.array(FailedWriteInputSchema).min(1).max(1000) })]);
+export const MAX_BATCH_WRITES = 1000;
+const BATCH_SIZE_MESSAGE = `send 1 to ${MAX_BATCH_WRITES} writes`;
+/**
+ * A push body with several writes. Only the envelope is checked here: each write is judged alone
+ * at capture, so one bad write is kept and counted instead of refusing the others.
+ */
+export const FailedWriteBatchSchema = z.object({
+  writes: z.array(z.unknown(), { error: BATCH_SIZE_MESSAGE }).min(1, BATCH_SIZE_MESSAGE).max(MAX_BATCH_WRITES, BATCH_SIZE_MESSAGE),
+});
+
+/** `{ "writes": … }` is a batch; any other body is one write. */
+export const isFailedWriteBatch = (body: unknown): body is { writes: unknown } =>
+  !!body && typeof body === "object" && !Array.isArray(body) && "writes" in body;
 
 /** JSON with keys sorted, so equal values hash equally whatever order the app sent. */
 export function canonicalJson(v: unknown): string {
@@ -70,7 +86,9 @@ const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 export const keyHashOf = (namespace: string, key: Record<string, unknown>) => sha(`${namespace}\n${canonicalJson(key)}`).slice(0, 32);
 
 export function captureKeyOf(sourceId: number, w: FailedWriteInput): string {
-  return sha([sourceId, w.namespace, w.operation, canonicalJson(w.key), new Date(w.occurredAt).toISOString(), canonicalJson(w.document ?? w.update)].join("\n"));
+  return sha(
+    [sourceId, w.namespace, w.operation, canonicalJson(w.key), new Date(w.occurredAt).toISOString(), canonicalJson(w.document ?? w.update)].join("\n"),
+  );
 }
 
 export function errorMessageOf(w: Pick<FailedWriteInput, "error">): string {

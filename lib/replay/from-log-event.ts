@@ -4,8 +4,10 @@ import type { PrismaClient } from "../store/generated/client";
 import { captureFailedWrites, type CaptureResult } from "./capture-failed-writes";
 
 /**
- * Where each part of a failed write sits in an ingested log event's `fields`: a dotted path, or
- * `{ "value": … }` for a constant. Configured per log source as `config.failedWriteMapping`.
+ * Where each part of a failed write sits in an ingested log line: a dotted path into the line's
+ * JSON object (an application JSON log line, a MongoDB line's `attr`; the event's `fields` for
+ * other formats), or `{ "value": … }` for a constant. Configured per log source as
+ * `config.failedWriteMapping`.
  */
 const FieldRefSchema = z.union([z.string().min(1), z.object({ value: z.unknown() })]);
 export const FailedWriteMappingSchema = z.object({
@@ -37,7 +39,9 @@ function pick(fields: Record<string, unknown>, ref: z.infer<typeof FieldRefSchem
 export function failedWriteFromEventFields(fields: Record<string, unknown>, mapping: FailedWriteMapping, occurredAt: Date): Record<string, unknown> | null {
   if (mapping.when && !pick(fields, mapping.when)) return null;
   const key = Object.fromEntries(Object.entries(mapping.key).map(([name, ref]) => [name, pick(fields, ref)]));
-  if (Object.values(key).some((v) => v === undefined)) return null;
+  // Without a `when`, a line lacking the key carries no write; with one, the line says it does,
+  // and an incomplete write is handed on to be refused and kept as unparsed, not dropped.
+  if (!mapping.when && Object.values(key).some((v) => v === undefined)) return null;
   const at = mapping.occurredAt ? pick(fields, mapping.occurredAt) : undefined;
   return {
     source: pick(fields, mapping.source),
@@ -51,24 +55,35 @@ export function failedWriteFromEventFields(fields: Record<string, unknown>, mapp
   };
 }
 
+/** What the ingest pipeline asks of a log source that maps failed writes (ingest-pipeline.ts, push-ingest.ts). */
+export type LogFailedWriteCapture = {
+  /** The submission an ingested line carries (read from its JSON object, else its event's fields), or null. */
+  submissionOf(fields: Record<string, unknown>, occurredAt: Date): Record<string, unknown> | null;
+  /** Stores the batch's submissions after its events are stored: each judged alone, a bad one kept in UnparsedFailedWrite. */
+  capture(submissions: Record<string, unknown>[]): Promise<CaptureResult>;
+};
+
+/** Sources told once that their mapping cannot be read (an ingest must not fail on it, nor repeat it per line). */
+const warned = new Set<string>();
+
 /**
- * Hook for the ingest pipeline: call it per stored event of a log source whose config has a
- * `failedWriteMapping`. A mapped event that is not a valid write is kept as unparsed, never dropped.
+ * The capture for a log source whose `config.failedWriteMapping` is set, or null. A mapping that
+ * does not parse captures nothing (the source's events are still stored) and is reported once.
  */
-export async function captureFailedWriteFromEvent(
-  prisma: PrismaClient,
-  event: { fields: unknown; occurredAt: Date; sourceConfig: unknown },
-): Promise<CaptureResult | null> {
-  const raw = (event.sourceConfig as { failedWriteMapping?: unknown } | null)?.failedWriteMapping;
-  if (!raw) return null;
-  const mapping = FailedWriteMappingSchema.parse(raw);
-  const fields = (event.fields ?? {}) as Record<string, unknown>;
-  const submission = failedWriteFromEventFields(fields, mapping, event.occurredAt);
-  if (!submission) return null;
-  try {
-    return await captureFailedWrites(prisma, [submission], "log");
-  } catch (err) {
-    await prisma.unparsedFailedWrite.create({ data: { origin: "log", raw: JSON.stringify(fields), error: (err as Error).message } });
+export function failedWriteCaptureFor(prisma: PrismaClient, source: { name: string; config?: unknown }): LogFailedWriteCapture | null {
+  const raw = (source.config as { failedWriteMapping?: unknown } | null | undefined)?.failedWriteMapping;
+  if (raw === undefined || raw === null) return null;
+  const parsed = FailedWriteMappingSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const why = `${source.name}: config.failedWriteMapping.${issue?.path.join(".")}: ${issue?.message}; no failed writes are taken from its log`;
+    if (!warned.has(why)) console.error(`[lockboard] ${why}`);
+    warned.add(why);
     return null;
   }
+  const mapping = parsed.data;
+  return {
+    submissionOf: (fields, occurredAt) => failedWriteFromEventFields(fields, mapping, occurredAt),
+    capture: (submissions) => captureFailedWrites(prisma, submissions, "log"),
+  };
 }

@@ -1,11 +1,12 @@
 import "server-only";
 import { z } from "zod";
+import { INT4_MAX } from "../http/params";
 import type { PrismaClient } from "../store/generated/client";
 import { failedWriteWhere, FailedWriteFiltersSchema } from "./failed-write-filters";
 
 export const ListFailedWritesQuerySchema = FailedWriteFiltersSchema.extend({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  offset: z.coerce.number().int().min(0).max(INT4_MAX).default(0),
 });
 export type ListFailedWritesQuery = z.infer<typeof ListFailedWritesQuerySchema>;
 

@@ -1,5 +1,6 @@
 import "server-only";
 import pg from "pg";
+import { trackOwnBackends } from "../postgres/own-backends";
 
 // One pool per target URL per process, separate from the monitor pool: replay writes may wait on
 // row locks, monitoring must not queue behind them.
@@ -19,6 +20,8 @@ export function getTargetPool(url: string): pg.Pool {
     } as pg.PoolConfig);
     // An idle client losing its server must not crash the process; the next query reconnects.
     pool.on("error", () => {});
+    // A replay in flight is Lockboard's own session on the target: never a lock action's target.
+    trackOwnBackends(pool, "replay");
     pools.set(url, pool);
   }
   return pool;

@@ -41,7 +41,8 @@ async function processOne(w: ClaimedWrite, ctx: BatchContext, attempts: AttemptR
       const message = errorText(err);
       const transient = !(err instanceof PermanentApplyError) && isTransientError(err);
       row(transient ? "transient_error" : "failed", message);
-      if (!transient || n >= ctx.retry.maxAttempts) return { id: w.id, status: "failed", tries, lastError: message, nextAttemptAt: null, outcomeDetail: undefined };
+      if (!transient || n >= ctx.retry.maxAttempts)
+        return { id: w.id, status: "failed", tries, lastError: message, nextAttemptAt: null, outcomeDetail: undefined };
       if (tries >= ctx.retry.triesPerClaim) {
         const next = new Date(Date.now() + backoffMs(n, ctx.retry.scheduleBaseMs));
         return { id: w.id, status: "pending", tries, lastError: message, nextAttemptAt: next, outcomeDetail: undefined };

@@ -2,41 +2,84 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { writeActionLog } from "../audit/write-action-log";
+import { maskSecretsIn } from "../sources/secret-box";
 import type { PrismaClient } from "../store/generated/client";
 import { targetResolver } from "./apply-write";
 import { claimWrites } from "./claim-writes";
 import { failedWriteWhere, type FailedWriteFilters } from "./failed-write-filters";
 import { DEFAULT_RETRY, processBatch, type RetryPolicy } from "./process-batch";
+import type { ReplayOrigin } from "./replay-origin";
+import { ReplayReasonSchema } from "./replay-reason";
 
-export const TERMINAL_STATUSES = ["applied", "already_present", "conflict", "failed"] as const;
 /** Statuses an operator's replay takes up again: never applied ones, and those they chose to retry. */
-const REPLAYABLE = ["pending", "replaying", "failed", "conflict"];
+export const REPLAYABLE = ["pending", "replaying", "failed", "conflict"];
 
 export type ReplaySelection = { ids: number[] } | { filter: FailedWriteFilters };
 
 export const newReplayOwner = () => `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 
+/** The writes a replay of `selection` takes up: those of it still replayable (the preview counts the same set). */
+export async function replayableWhere(prisma: PrismaClient, selection: ReplaySelection) {
+  const where = "ids" in selection ? { id: { in: selection.ids } } : await failedWriteWhere(prisma, selection.filter);
+  return { AND: [where, { status: { in: REPLAYABLE } }] };
+}
+
+export type NewReplayRun = {
+  /** Who: the signed-in user's email, `cli:<os user>` for the command line. */
+  actor: string;
+  origin: ReplayOrigin;
+  /** Required, as for lock actions: kept on the run and in its replay.start and replay.run rows. */
+  reason: string;
+  selection: ReplaySelection;
+  batchSize?: number;
+  ratePerSec?: number;
+};
+
 /**
  * Freezes the selection now: the ids are copied into ReplayRunItem when the operator confirms,
  * so writes captured afterwards are not swept in. Failed and conflict writes are set back to pending.
  */
-export async function createReplayRun(
-  prisma: PrismaClient,
-  input: { actor: string; reason?: string; selection: ReplaySelection; batchSize?: number; ratePerSec?: number },
-) {
-  const where = "ids" in input.selection ? { id: { in: input.selection.ids } } : await failedWriteWhere(prisma, input.selection.filter);
+export async function createReplayRun(prisma: PrismaClient, input: NewReplayRun) {
+  const reason = ReplayReasonSchema.parse(input.reason);
+  const where = await replayableWhere(prisma, input.selection);
   return prisma.$transaction(async (tx) => {
-    const ids = (await tx.failedWrite.findMany({ where: { AND: [where, { status: { in: REPLAYABLE } }] }, select: { id: true }, orderBy: { id: "asc" } })).map((r) => r.id);
+    const ids = (await tx.failedWrite.findMany({ where, select: { id: true }, orderBy: { id: "asc" } })).map((r) => r.id);
     const run = await tx.replayRun.create({
-      data: { actor: input.actor, reason: input.reason, selection: input.selection as object, total: ids.length, batchSize: input.batchSize ?? 200, ratePerSec: input.ratePerSec ?? 0 },
+      data: {
+        actor: input.actor,
+        origin: input.origin,
+        reason,
+        selection: input.selection as object,
+        total: ids.length,
+        batchSize: input.batchSize ?? 200,
+        ratePerSec: input.ratePerSec ?? 0,
+      },
     });
     await tx.$executeRaw`INSERT INTO "ReplayRunItem" ("replayRunId", "failedWriteId") SELECT ${run.id}, unnest(${ids}::int[])`;
     await tx.failedWrite.updateMany({ where: { id: { in: ids }, status: { in: ["failed", "conflict"] } }, data: { status: "pending", nextAttemptAt: null } });
+    await writeActionLog(tx, {
+      actor: input.actor,
+      action: "replay.start",
+      target: { replayRunId: run.id, total: ids.length, selection: run.selection },
+      reason,
+      outcome: "started",
+      detail: { origin: input.origin, batchSize: run.batchSize, ratePerSec: run.ratePerSec },
+    });
     return run;
   });
 }
 
-export type RunOptions = { owner?: string; leaseMs?: number; concurrency?: number; retry?: Partial<RetryPolicy>; overwrite?: boolean; signal?: AbortSignal; pollMs?: number };
+export type RunOptions = {
+  /** Where this worker runs, when not where the run was started (`npm run replay -- --run ID` takes over a dashboard run). */
+  workedFrom?: ReplayOrigin;
+  owner?: string;
+  leaseMs?: number;
+  concurrency?: number;
+  retry?: Partial<RetryPolicy>;
+  overwrite?: boolean;
+  signal?: AbortSignal;
+  pollMs?: number;
+};
 export type RunSummary = { runId: number; total: number; counts: Record<string, number> };
 
 async function settleItems(prisma: PrismaClient, runId: number): Promise<void> {
@@ -59,6 +102,13 @@ export async function runReplay(prisma: PrismaClient, runId: number, opts: RunOp
     retry: { ...DEFAULT_RETRY, ...opts.retry },
     overwrite: opts.overwrite,
     resolveTarget: targetResolver(prisma),
+  };
+  const runLog = {
+    actor: run.actor,
+    action: "replay.run" as const,
+    target: { replayRunId: runId, total: run.total, selection: run.selection },
+    reason: run.reason,
+    detail: { origin: run.origin, workedFrom: opts.workedFrom ?? run.origin, owner, overwrite: !!opts.overwrite },
   };
   const started = Date.now();
   let processed = 0;
@@ -85,18 +135,26 @@ export async function runReplay(prisma: PrismaClient, runId: number, opts: RunOp
       }
     }
   } catch (err) {
-    await prisma.replayRun.update({ where: { id: runId }, data: { status: "failed", error: (err as Error).message, finishedAt: new Date() } });
+    // A store that just failed may fail this read too: the original error is the one to throw.
+    const counts = await getRunCounts(prisma, runId).then(
+      (c) => c.counts,
+      () => ({}),
+    );
+    await prisma.$transaction(async (tx) => {
+      await tx.replayRun.update({ where: { id: runId }, data: { status: "failed", error: (err as Error).message, finishedAt: new Date() } });
+      await writeActionLog(tx, { ...runLog, outcome: `failed: ${maskSecretsIn((err as Error).message)}`.slice(0, 500), detail: { ...runLog.detail, counts } });
+    });
     throw err;
   }
   const summary = await getRunCounts(prisma, runId);
-  await prisma.replayRun.update({ where: { id: runId }, data: { status: opts.signal?.aborted ? "stopped" : "done", finishedAt: new Date() } });
-  await writeActionLog(prisma, {
-    actor: run.actor,
-    action: "replay_failed_writes",
-    target: { replayRunId: runId, total: run.total, selection: run.selection },
-    reason: run.reason,
-    outcome: describeCounts(summary.counts) || "nothing to replay",
-    detail: { counts: summary.counts, owner, overwrite: !!opts.overwrite },
+  // The run's end and its audit row commit together; each write's own outcome is on its FailedWrite and ReplayRunItem rows.
+  await prisma.$transaction(async (tx) => {
+    await tx.replayRun.update({ where: { id: runId }, data: { status: opts.signal?.aborted ? "stopped" : "done", finishedAt: new Date() } });
+    await writeActionLog(tx, {
+      ...runLog,
+      outcome: describeCounts(summary.counts) || "nothing to replay",
+      detail: { ...runLog.detail, counts: summary.counts },
+    });
   });
   return summary;
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import type { PrismaClient } from "../store/generated/client";
+import type { Prisma, PrismaClient } from "../store/generated/client";
 
 // Bulk inserts as one unnest() statement each: Prisma's createMany binds every field of every row
 // as its own parameter and is ~10x slower for thousands of JSON rows.
@@ -20,7 +20,7 @@ export type NewFailedWrite = {
 };
 
 /** Inserts the writes not stored yet (same captureKey = same submission); returns the new ids. */
-export async function insertFailedWrites(prisma: PrismaClient, rows: NewFailedWrite[]): Promise<number[]> {
+export async function insertFailedWrites(prisma: Prisma.TransactionClient, rows: NewFailedWrite[]): Promise<number[]> {
   if (rows.length === 0) return [];
   const col = <T>(f: (r: NewFailedWrite) => T) => rows.map(f);
   const json = (f: (r: NewFailedWrite) => object) => rows.map((r) => JSON.stringify(f(r)));

@@ -1,6 +1,6 @@
 import "server-only";
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 const PREFIX = "v1";
@@ -13,8 +13,30 @@ export function secretKeyFile(): string {
 let cachedKey: Buffer | undefined;
 
 /**
+ * The key file made private (0600) whatever its mode was: a copy, a restore or an older version may
+ * have left it readable by others. Refuses, naming the file, when that cannot be fixed (a file of
+ * another user, a read-only mount).
+ */
+export function enforceKeyFileMode(file: string): void {
+  const exposed = () => statSync(file).mode & 0o077;
+  if (!exposed()) return;
+  const mode = (statSync(file).mode & 0o777).toString(8);
+  let reason = "its mode did not change";
+  try {
+    chmodSync(file, 0o600);
+  } catch (err) {
+    reason = (err as NodeJS.ErrnoException).code ?? String(err);
+  }
+  if (exposed()) {
+    throw new Error(
+      `the secret key file ${file} is open to other users (mode ${mode}) and could not be made private (${reason}): run \`chmod 600 ${file}\` as its owner, or set LOCKBOARD_SECRET_KEY`,
+    );
+  }
+}
+
+/**
  * The install's secret: LOCKBOARD_SECRET_KEY, or without it a random value created once
- * (mode 600) so a demo restart can still read what it stored.
+ * (mode 600, enforced at every read) so a demo restart can still read what it stored.
  */
 export function secretKeyMaterial(): string {
   let material = process.env.LOCKBOARD_SECRET_KEY;
@@ -27,8 +49,8 @@ export function secretKeyMaterial(): string {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       }
-      chmodSync(file, 0o600);
     }
+    enforceKeyFileMode(file);
     material = readFileSync(file, "utf8").trim();
   }
   return material;

@@ -1,8 +1,11 @@
 import "server-only";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { writeActionLog } from "../audit/write-action-log";
 import type { PrismaClient, Source } from "../store/generated/client";
+import { processPatternProblem } from "../capacity/process-pattern";
 import { maskSecretsIn, maskUrl, openSecret, sealSecret } from "./secret-box";
+import { SourceNameSchema } from "./source-name";
 
 export const SOURCE_KINDS = ["postgres", "mongodb", "log", "process", "prometheus"] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
@@ -15,7 +18,7 @@ const URL_SCHEMES: Partial<Record<SourceKind, RegExp>> = {
 
 export const SourceInputSchema = z
   .object({
-    name: z.string().trim().min(1).max(80).regex(/^[\w.:@-]+$/, "letters, digits and . _ : @ - only"),
+    name: SourceNameSchema,
     kind: z.enum(SOURCE_KINDS),
     url: z.string().trim().min(1).max(2000).optional(),
     config: z.record(z.string(), z.unknown()).default({}),
@@ -26,6 +29,13 @@ export const SourceInputSchema = z
     if (scheme && !s.url) ctx.addIssue({ code: "custom", path: ["url"], message: `a ${s.kind} source needs a url` });
     else if (scheme && s.url && !scheme.test(s.url))
       ctx.addIssue({ code: "custom", path: ["url"], message: `a ${s.kind} url must start with ${scheme.source.replace(/\\|\^|\(|\)|\?|\+/g, "")}` });
+    const problem = s.kind === "process" && s.config.pattern !== undefined ? processPatternProblem(s.config.pattern) : null;
+    if (problem) ctx.addIssue({ code: "custom", path: ["config", "pattern"], message: problem });
+    // A misspelt guard setting must not silently leave the guard off (or on).
+    if (s.config.scope !== undefined && s.config.scope !== "database" && s.config.scope !== "server")
+      ctx.addIssue({ code: "custom", path: ["config", "scope"], message: 'must be "database" or "server"' });
+    if (s.config.allowSuperuserTargets !== undefined && typeof s.config.allowSuperuserTargets !== "boolean")
+      ctx.addIssue({ code: "custom", path: ["config", "allowSuperuserTargets"], message: "must be true or false" });
   });
 export type SourceInput = z.input<typeof SourceInputSchema>;
 
@@ -66,16 +76,45 @@ function openSecretOrNote(sealed: string): string {
   }
 }
 
+const sourceData = (s: z.output<typeof SourceInputSchema>) => ({
+  kind: s.kind,
+  config: s.config as object,
+  demo: s.demo,
+  ...(s.url ? { urlEncrypted: sealSecret(s.url) } : {}),
+});
+
+/** Registration by configuration (start-up, demo, tests): no person acted, so no audit row. */
 export async function upsertSource(prisma: PrismaClient, input: SourceInput): Promise<PublicSource> {
   const s = SourceInputSchema.parse(input);
-  const data = {
-    kind: s.kind,
-    config: s.config as object,
-    demo: s.demo,
-    ...(s.url ? { urlEncrypted: sealSecret(s.url) } : {}),
-  };
+  const data = sourceData(s);
   const row = await prisma.source.upsert({ where: { name: s.name }, update: data, create: { name: s.name, ...data } });
   return toPublicSource(row);
+}
+
+// What the audit keeps of a source: what the Sources page shows, never the URL itself.
+const auditView = (p: PublicSource) => ({ kind: p.kind, maskedUrl: p.maskedUrl, config: p.config, demo: p.demo });
+
+/**
+ * A person adds or changes a source (POST /api/sources): the row and its `source.create` or
+ * `source.update` audit row (before and after, URLs masked) in one transaction.
+ */
+export async function saveSource(prisma: PrismaClient, actor: string, input: SourceInput): Promise<PublicSource> {
+  const s = SourceInputSchema.parse(input);
+  const data = sourceData(s);
+  return prisma.$transaction(async (tx) => {
+    const old = await tx.source.findUnique({ where: { name: s.name } });
+    const row = await tx.source.upsert({ where: { name: s.name }, update: data, create: { name: s.name, ...data } });
+    const saved = toPublicSource(row);
+    await writeActionLog(tx, {
+      actor,
+      action: old ? "source.update" : "source.create",
+      sourceId: row.id,
+      target: { sourceId: row.id, name: row.name, ...auditView(saved) },
+      before: old ? auditView(toPublicSource(old)) : undefined,
+      outcome: old ? "updated" : "created",
+    });
+    return saved;
+  });
 }
 
 export async function listSources(prisma: PrismaClient, where: { kind?: SourceKind } = {}): Promise<PublicSource[]> {
@@ -84,10 +123,7 @@ export async function listSources(prisma: PrismaClient, where: { kind?: SourceKi
 }
 
 /** The decrypted URL, for server-side connections only. */
-export async function getSourceConnection(
-  prisma: PrismaClient,
-  idOrName: number | string,
-): Promise<{ source: PublicSource; url: string | null } | null> {
+export async function getSourceConnection(prisma: PrismaClient, idOrName: number | string): Promise<{ source: PublicSource; url: string | null } | null> {
   const row = await prisma.source.findUnique({ where: typeof idOrName === "number" ? { id: idOrName } : { name: idOrName } });
   if (!row) return null;
   return { source: toPublicSource(row), url: row.urlEncrypted ? openSecret(row.urlEncrypted) : null };
@@ -98,11 +134,7 @@ export async function ensureLogSource(prisma: PrismaClient, name: string): Promi
 }
 
 /** Keeps `downSince` at the first failure of a run of failures, so panels can say "unreachable since". */
-export async function recordSourceHealth(
-  prisma: PrismaClient,
-  sourceId: number,
-  result: { ok: true } | { ok: false; error: string },
-): Promise<void> {
+export async function recordSourceHealth(prisma: PrismaClient, sourceId: number, result: { ok: true } | { ok: false; error: string }): Promise<void> {
   const now = new Date();
   if (result.ok) {
     await prisma.source.update({ where: { id: sourceId }, data: { healthStatus: "up", healthError: null, lastCheckedAt: now, downSince: null } });
@@ -114,7 +146,6 @@ export async function recordSourceHealth(
       "downSince" = COALESCE("downSince", ${now}), "updatedAt" = ${now}
     WHERE id = ${sourceId}`;
 }
-
 
 const ConfiguredSourcesSchema = z.array(SourceInputSchema);
 

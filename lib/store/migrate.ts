@@ -3,6 +3,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
+import { ensureEventPartitions } from "./event-partitions";
 
 export type MigrationRow = { migration_name: string; checksum: string; finished_at: Date | null };
 
@@ -45,9 +46,7 @@ export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR)
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATE_LOCK_KEY]);
     await client.query(CREATE_TABLE);
-    const done = await client.query<MigrationRow>(
-      `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`,
-    );
+    const done = await client.query<MigrationRow>(`SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`);
     const byName = new Map(done.rows.map((r) => [r.migration_name, r]));
     for (const file of files) {
       const prior = byName.get(file.name);
@@ -59,10 +58,11 @@ export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR)
       }
       if (prior) throw new Error(`migration ${file.name} failed earlier; resolve it before deploying`);
       const id = randomUUID();
-      await client.query(
-        `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())`,
-        [id, file.checksum, file.name],
-      );
+      await client.query(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())`, [
+        id,
+        file.checksum,
+        file.name,
+      ]);
       try {
         await client.query("BEGIN");
         await client.query(file.sql);
@@ -72,12 +72,12 @@ export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR)
         await client.query(`UPDATE "_prisma_migrations" SET logs = $2 WHERE id = $1`, [id, String(err)]);
         throw new Error(`migration ${file.name} failed: ${String(err)}`);
       }
-      await client.query(
-        `UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`,
-        [id],
-      );
+      await client.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [id]);
       applied.push(file.name);
     }
+    // Every process that opens the store (server, CLI, test) finds today's event partitions made.
+    const partitioned = await client.query(`SELECT to_regproc('lockboard_create_event_day') AS f`);
+    if (partitioned.rows[0].f) await ensureEventPartitions(client);
   } finally {
     await client.query("SELECT pg_advisory_unlock($1)", [MIGRATE_LOCK_KEY]).catch(() => {});
     await client.end();

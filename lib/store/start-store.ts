@@ -4,6 +4,7 @@ import pg from "pg";
 import { createHash } from "node:crypto";
 import { postgresCanReach, startEmbeddedPostgres, type EmbeddedServer } from "./embedded-server";
 import { applyMigrations } from "./migrate";
+import { secretKeyMaterial } from "../sources/secret-box";
 
 export type Store = { databaseUrl: string; embedded: EmbeddedServer | null; applied: string[] };
 
@@ -44,6 +45,8 @@ async function ensureDatabaseOf(url: string): Promise<void> {
  * (data under .lockboard/, git-ignored) and migrates a `lockboard` database on it.
  */
 export async function startStore(opts: { dataDir?: string; settings?: Record<string, string> } = {}): Promise<Store> {
+  // At start rather than at the first secret sealed: an exposed key file stops the dashboard here.
+  secretKeyMaterial();
   const given = process.env.DATABASE_URL;
   if (given) {
     await ensureDatabaseOf(given);
@@ -53,7 +56,7 @@ export async function startStore(opts: { dataDir?: string; settings?: Record<str
     dataDir: opts.dataDir ?? process.env.LOCKBOARD_DATA_DIR ?? defaultDataDir(),
     settings: opts.settings,
   });
-  await ensureDatabase(embedded.url(), "lockboard");
-  const databaseUrl = embedded.url("lockboard");
+  // The superuser stays with the embedded server (embedded.url()): Lockboard connects as its own role.
+  const databaseUrl = await embedded.ensureAppDatabase("lockboard");
   return { databaseUrl, embedded, applied: await applyMigrations(databaseUrl) };
 }

@@ -15,7 +15,9 @@ export const capacityBench: Bench = {
   async run(ctx) {
     const prisma = getPrisma();
     const exporter = spawn(process.execPath, ["e2e/support/prom-exporter.mjs", "0"], { stdio: ["ignore", "pipe", "inherit"] });
-    const port = await new Promise<number>((resolve) => exporter.stdout!.on("data", (d) => /PORT (\d+)/.test(String(d)) && resolve(Number(/PORT (\d+)/.exec(String(d))![1]))));
+    const port = await new Promise<number>((resolve) =>
+      exporter.stdout!.on("data", (d) => /PORT (\d+)/.test(String(d)) && resolve(Number(/PORT (\d+)/.exec(String(d))![1]))),
+    );
     const sources = [
       await upsertSource(prisma, { name: "bench-pg", kind: "postgres", url: ctx.serverUrl }),
       await upsertSource(prisma, { name: "bench-process", kind: "process", config: { pid: exporter.pid } }),
@@ -34,7 +36,12 @@ export const capacityBench: Bench = {
           times.push(performance.now() - t);
           if (!out.ok) throw new Error(`${s.name}: ${out.error}`);
         }
-        figures.push({ figure: `sampler cost per sample, ${s.kind} source (p50 / p95 ${round(percentile(times, 95), 2)} ms)`, value: round(percentile(times, 50), 2), unit: "ms", comparedWith: "—" });
+        figures.push({
+          figure: `sampler cost per sample, ${s.kind} source (p50 / p95 ${round(percentile(times, 95), 2)} ms)`,
+          value: round(percentile(times, 50), 2),
+          unit: "ms",
+          comparedWith: "—",
+        });
       }
     } finally {
       exporter.kill("SIGKILL");

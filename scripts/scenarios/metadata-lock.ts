@@ -8,6 +8,9 @@ import { assertLocal, sleep, type Scenario } from "./types";
 
 const KEY_SQL = "hashtextextended('user-metadata:' || $1, 0)";
 
+/** LOCKBOARD_ENTITY_ADVISORY_KEYS for this app: its logs name `userId`, its lock is KEY_SQL of it. */
+export const METADATA_LOCK_ADVISORY_KEYS = { userId: { hash: "hashtextextended", prefix: "user-metadata:" } } as const;
+
 export const metadataLock: Scenario = {
   name: "metadata-lock",
   summary: "a worker holds the advisory lock of one user's metadata idle in transaction; updaters (200 ms × 3 retries) give up",
@@ -19,7 +22,9 @@ export const metadataLock: Scenario = {
     const pool = new pg.Pool({ connectionString: ctx.pgUrl, max: 6, application_name: "memory-service" });
     pool.on("error", () => {});
     const existed = (await pool.query("SELECT to_regclass('user_metadata') AS t")).rows[0].t !== null;
-    await pool.query(`CREATE TABLE IF NOT EXISTS user_metadata (user_id text PRIMARY KEY, metadata jsonb NOT NULL DEFAULT '{}', updated_at timestamptz NOT NULL DEFAULT now())`);
+    await pool.query(
+      `CREATE TABLE IF NOT EXISTS user_metadata (user_id text PRIMARY KEY, metadata jsonb NOT NULL DEFAULT '{}', updated_at timestamptz NOT NULL DEFAULT now())`,
+    );
     await pool.query(`INSERT INTO user_metadata (user_id) VALUES ($1) ON CONFLICT DO NOTHING`, [userId]);
     const key = (await pool.query<{ k: string }>(`SELECT ${KEY_SQL}::text AS k`, [userId])).rows[0]!.k;
 
@@ -58,7 +63,10 @@ export const metadataLock: Scenario = {
             await c.query("BEGIN");
             await c.query("SET LOCAL lock_timeout = '200ms'");
             await c.query(`SELECT pg_advisory_xact_lock(${KEY_SQL})`, [userId]);
-            await c.query(`UPDATE user_metadata SET metadata = metadata || jsonb_build_object('n', $2::int), updated_at = now() WHERE user_id = $1`, [userId, n]);
+            await c.query(`UPDATE user_metadata SET metadata = metadata || jsonb_build_object('n', $2::int), updated_at = now() WHERE user_id = $1`, [
+              userId,
+              n,
+            ]);
             await c.query("COMMIT");
             succeeded++;
             return;
@@ -69,7 +77,11 @@ export const metadataLock: Scenario = {
           }
         }
         gaveUp++;
-        log.json("error", "failed to update user metadata after 3 retries: canceling statement due to lock timeout (waited 200ms)", { userId, lock_key: key, code: "55P03" });
+        log.json("error", "failed to update user metadata after 3 retries: canceling statement due to lock timeout (waited 200ms)", {
+          userId,
+          lock_key: key,
+          code: "55P03",
+        });
       } finally {
         c.release();
       }
@@ -86,7 +98,9 @@ export const metadataLock: Scenario = {
       const h = holder as pg.Client | null;
       holder = null;
       await h?.end().catch(() => {});
-      await pool.query(existed ? `DELETE FROM user_metadata WHERE user_id = $1` : "DROP TABLE IF EXISTS user_metadata", existed ? [userId] : []).catch(() => {});
+      await pool
+        .query(existed ? `DELETE FROM user_metadata WHERE user_id = $1` : "DROP TABLE IF EXISTS user_metadata", existed ? [userId] : [])
+        .catch(() => {});
       await pool.end();
     }
     ctx.log(`metadata-lock: ${stalls} stalls, ${released} ended from outside, ${succeeded} updates succeeded, ${gaveUp} gave up`);

@@ -4,7 +4,10 @@ import path from "node:path";
 const DIR = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "scripts/scenarios/python");
 
 /** Starts one of the Python apps; resolves with the child and its first JSON line (the "ready" line). */
-export function startPythonApp(script: string, args: string[]): Promise<{ child: ChildProcess; ready: Record<string, unknown>; lastLine: () => Record<string, unknown> | null }> {
+export function startPythonApp(
+  script: string,
+  args: string[],
+): Promise<{ child: ChildProcess; ready: Record<string, unknown>; lastLine: () => Record<string, unknown> | null }> {
   const child = spawn(process.env.LOCKBOARD_PYTHON ?? "python3", [path.join(DIR, script), ...args], { stdio: ["ignore", "pipe", "inherit"] });
   const lines: Record<string, unknown>[] = [];
   let buf = "";

@@ -16,6 +16,7 @@ import { upsertSource } from "@/lib/sources/source-registry";
 import { disconnectPrisma, getPrisma } from "@/lib/store/prisma";
 import { ensureDatabase } from "@/lib/store/start-store";
 import { findScenario } from "./all-scenarios";
+import { CHAT_LOG_FAILED_WRITE_MAPPING } from "./message-retry-duplicate";
 import type { ScenarioContext, ScenarioReport } from "./types";
 
 const run = `${process.pid.toString(36)}${Date.now().toString(36)}`;
@@ -114,15 +115,28 @@ describe("scenarios, caught by Lockboard within 10 s", () => {
     expect(elapsed).toBeLessThan(CAUGHT_WITHIN_MS);
   });
 
-  it("message-retry-duplicate: the retry's E11000 is a duplicate-key incident on messageId from the chat app's log", async () => {
+  it("message-retry-duplicate: the retry's E11000 is a duplicate-key incident on messageId from the chat app's log, and its log line hands over the failed save", async () => {
+    const prisma = getPrisma();
     const appLog = `librechat-api-${run}`;
+    // As the demo registers them: the chat app's log source maps failed writes, the target declares the namespace.
+    await upsertSource(prisma, { name: appLog, kind: "log", config: { failedWriteMapping: CHAT_LOG_FAILED_WRITE_MAPPING } });
+    const target = await upsertSource(prisma, {
+      name: `chat-mongo-${run}`,
+      kind: "mongodb",
+      url: await getTestMongoUrl(),
+      config: { replay: { namespaces: [`LibreChat_${run}.messages`] } },
+    });
     const stop = follow(appLog, "message-retry-duplicate");
-    const { found, elapsed, report } = await runAndCatch("message-retry-duplicate", { db: `LibreChat_${run}` }, 0.2, () =>
-      incidentWith({ kind: "duplicate_key", source: appLog }, "messageId"),
-    );
+    const { found, elapsed, report } = await runAndCatch("message-retry-duplicate", { db: `LibreChat_${run}`, source: target.name }, 0.2, async () => {
+      const incident = await incidentWith({ kind: "duplicate_key", source: appLog }, "messageId");
+      const write = await prisma.failedWrite.findFirst({ where: { sourceId: target.id, origin: "log" } });
+      return incident && write ? { incident, write } : null;
+    });
     await stop();
     expect(report.duplicates).toBeGreaterThan(0);
-    expect(found?.title).toBe(`Duplicate key on LibreChat_${run}.messages index messageId_1`);
+    expect(report.loggedForLockboard).toBeGreaterThan(0);
+    expect(found?.incident.title).toBe(`Duplicate key on LibreChat_${run}.messages index messageId_1`);
+    expect(found?.write).toMatchObject({ namespace: `LibreChat_${run}.messages`, operation: "insert", errorKind: "duplicate_key", status: "pending" });
     expect(elapsed).toBeLessThan(CAUGHT_WITHIN_MS);
   });
 
@@ -139,7 +153,7 @@ describe("scenarios, caught by Lockboard within 10 s", () => {
   it("fd-exhaustion: EMFILE tracebacks are an fd-exhaustion incident and the process is at its limit", async () => {
     const prisma = getPrisma();
     const appLog = `model-server-${run}`;
-    const proc = await upsertSource(prisma, { name: `scn-fds-${run}`, kind: "process", config: { pattern: `fd_exhaustion\\.py.*${run}` } });
+    const proc = await upsertSource(prisma, { name: `scn-fds-${run}`, kind: "process", config: { pattern: `--tag ${run}` } });
     const stop = follow(appLog, "fd-exhaustion");
     const { found, elapsed, report } = await runAndCatch("fd-exhaustion", { nofile: "64", tag: run }, 3, async () => {
       await sampleCapacity(prisma, { only: [proc.name] });

@@ -39,10 +39,10 @@ export const sessionRace: Scenario = {
             clients.map((c, i) =>
               seen[i]!.rowCount
                 ? Promise.resolve()
-                : c.query(
-                    `INSERT INTO ${TABLE} (session_uuid, website_id) VALUES ($1, $2)${fixed ? " ON CONFLICT (session_uuid) DO NOTHING" : ""}`,
-                    [visitor, website],
-                  ),
+                : c.query(`INSERT INTO ${TABLE} (session_uuid, website_id) VALUES ($1, $2)${fixed ? " ON CONFLICT (session_uuid) DO NOTHING" : ""}`, [
+                    visitor,
+                    website,
+                  ]),
             ),
           );
           for (const r of results) {

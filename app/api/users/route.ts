@@ -16,6 +16,7 @@ export const POST = withErrors(async (req: NextRequest) => {
   const actor = await requireActor(req, "admin");
   const body = await readJsonBody(req, CreateUserBodySchema, 4_000);
   const prisma = getPrisma();
-  if (await prisma.authUser.findUnique({ where: { email: body.email.toLowerCase() } })) throw new HttpError(409, "exists", `an account for ${body.email} already exists`);
+  if (await prisma.authUser.findUnique({ where: { email: body.email.toLowerCase() } }))
+    throw new HttpError(409, "exists", `an account for ${body.email} already exists`);
   return NextResponse.json(await addUser(prisma, actor, body), { status: 201 });
 });

@@ -1,12 +1,9 @@
 import { notFound } from "next/navigation";
 import { IncidentDetailView } from "@/components/incidents/incident-detail";
 
-const RANGES = ["1h", "6h", "24h", "7d", "all"];
-
-export default async function IncidentPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
+// The histogram's range (?range=, ?from=&to=) is read by the view; with none the server fits it to the incident's age.
+export default async function IncidentPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const sp = await searchParams;
   if (!/^\d{1,9}$/.test(id)) notFound();
-  const range = RANGES.find((r) => r === sp.range) ?? "24h";
-  return <IncidentDetailView id={Number(id)} range={range} />;
+  return <IncidentDetailView id={Number(id)} />;
 }

@@ -129,11 +129,19 @@ export class Collection {
     const same = (a: IndexSpec) => keyPart(a.key) === keyPart(spec.key);
     if (existing) {
       if (!same(existing.spec)) throw new CommandError(86, `An existing index has the same name as the requested index. Requested index: ${spec.name}`);
-      if (!!existing.spec.unique !== !!spec.unique) throw new CommandError(85, `An equivalent index already exists with the same name but different options. Requested index: ${spec.name}`);
+      if (!!existing.spec.unique !== !!spec.unique)
+        throw new CommandError(85, `An equivalent index already exists with the same name but different options. Requested index: ${spec.name}`);
       return false;
     }
     for (const idx of this.indexes.values()) {
-      if (same(idx.spec) && !!idx.spec.unique === !!spec.unique && !!idx.spec.sparse === !!spec.sparse && !idx.spec.partialFilterExpression && !spec.partialFilterExpression) return false;
+      if (
+        same(idx.spec) &&
+        !!idx.spec.unique === !!spec.unique &&
+        !!idx.spec.sparse === !!spec.sparse &&
+        !idx.spec.partialFilterExpression &&
+        !spec.partialFilterExpression
+      )
+        return false;
     }
     const idx = new Index(spec);
     for (const doc of this.docs.values()) {

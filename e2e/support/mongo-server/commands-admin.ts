@@ -77,9 +77,13 @@ const listDatabases: CommandHandler = ({ state, body }) => {
 };
 
 const listCollections: CommandHandler = ({ state, db, body }) => {
-  const docs = state.store.collections(db).map((c) =>
-    body.nameOnly ? { name: c.name, type: "collection" } : { name: c.name, type: "collection", options: {}, info: { readOnly: false }, idIndex: { v: 2, key: { _id: 1 }, name: "_id_" } },
-  );
+  const docs = state.store
+    .collections(db)
+    .map((c) =>
+      body.nameOnly
+        ? { name: c.name, type: "collection" }
+        : { name: c.name, type: "collection", options: {}, info: { readOnly: false }, idIndex: { v: 2, key: { _id: 1 }, name: "_id_" } },
+    );
   const filtered = body.filter ? (new Query(body.filter as Doc).find(docs).all() as Doc[]) : docs;
   const cursor = (body.cursor as Doc | undefined) ?? {};
   return state.openCursor(`${db}.$cmd.listCollections`, filtered, { batchSize: cursor.batchSize as number | undefined });
@@ -135,10 +139,13 @@ const dropIndexes: CommandHandler = ({ state, db, body }) => {
   const nIndexesWas = coll.indexes.size;
   const index = body.index;
   const names =
-    index === "*" ? [...coll.indexes.keys()].filter((n) => n !== "_id_")
-    : Array.isArray(index) ? index.map(String)
-    : typeof index === "string" ? [index]
-    : [coll.indexNameForKey(index as Doc) ?? JSON.stringify(index)];
+    index === "*"
+      ? [...coll.indexes.keys()].filter((n) => n !== "_id_")
+      : Array.isArray(index)
+        ? index.map(String)
+        : typeof index === "string"
+          ? [index]
+          : [coll.indexNameForKey(index as Doc) ?? JSON.stringify(index)];
   for (const n of names) coll.dropIndex(n);
   return { nIndexesWas, ok: 1 };
 };

@@ -89,7 +89,10 @@ const findAndModify: CommandHandler = ({ state, db, body }: CommandContext) => {
   const [coll] = state.store.ensure(db, name);
   const query = (body.query as Doc | undefined) ?? {};
   let matches = coll.find(query);
-  if (body.sort && matches.length > 1) matches = mingoFind(matches, {}).sort(body.sort as Doc).all() as Doc[];
+  if (body.sort && matches.length > 1)
+    matches = mingoFind(matches, {})
+      .sort(body.sort as Doc)
+      .all() as Doc[];
   const target = matches[0];
   const fields = body.fields as Doc | undefined;
   if (body.remove) {

@@ -36,7 +36,15 @@ export function currentOpDocs(ctx: CommandContext, opts: { all: boolean }) {
     const busy = new Set([...ctx.state.inflight.values()].map((op) => op.conn.id));
     for (const conn of ctx.state.connections.values()) {
       if (busy.has(conn.id)) continue;
-      docs.push({ type: "op", host: `127.0.0.1:${ctx.state.port}`, desc: `conn${conn.id}`, connectionId: conn.id, client: conn.remote, active: false, currentOpTime: new Date(now).toISOString() });
+      docs.push({
+        type: "op",
+        host: `127.0.0.1:${ctx.state.port}`,
+        desc: `conn${conn.id}`,
+        connectionId: conn.id,
+        client: conn.remote,
+        active: false,
+        currentOpTime: new Date(now).toISOString(),
+      });
     }
   }
   return docs;

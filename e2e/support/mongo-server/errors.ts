@@ -39,7 +39,9 @@ export class CommandError extends Error {
 }
 
 export function duplicateKeyError(ns: string, indexName: string, keyPattern: Doc, keyValue: Doc): CommandError {
-  const dup = Object.entries(keyValue).map(([k, v]) => `${k}: ${formatKeyValue(v)}`).join(", ");
+  const dup = Object.entries(keyValue)
+    .map(([k, v]) => `${k}: ${formatKeyValue(v)}`)
+    .join(", ");
   return new CommandError(11000, `E11000 duplicate key error collection: ${ns} index: ${indexName} dup key: { ${dup} }`, {
     keyPattern,
     keyValue,

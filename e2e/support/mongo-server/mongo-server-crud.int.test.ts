@@ -20,7 +20,10 @@ afterAll(async () => {
 });
 
 async function dupError(p: Promise<unknown>): Promise<MongoServerError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(MongoServerError);
   return err as MongoServerError;
 }
@@ -62,9 +65,17 @@ describe("test MongoDB server: writes", () => {
     type Row = { key: string; created?: number; v?: string; gone?: boolean; n?: number; log?: string[] };
     const c = db.collection<Row>("upserts");
     await c.createIndex({ key: 1 }, { unique: true });
-    const first = await c.updateOne({ key: "k" }, { $setOnInsert: { created: 1 }, $set: { v: "a", gone: true }, $inc: { n: 1 }, $push: { log: "one" } }, { upsert: true });
+    const first = await c.updateOne(
+      { key: "k" },
+      { $setOnInsert: { created: 1 }, $set: { v: "a", gone: true }, $inc: { n: 1 }, $push: { log: "one" } },
+      { upsert: true },
+    );
     expect(first.upsertedCount).toBe(1);
-    const second = await c.updateOne({ key: "k" }, { $setOnInsert: { created: 2 }, $inc: { n: 1 }, $push: { log: "two" }, $unset: { gone: "" } }, { upsert: true });
+    const second = await c.updateOne(
+      { key: "k" },
+      { $setOnInsert: { created: 2 }, $inc: { n: 1 }, $push: { log: "two" }, $unset: { gone: "" } },
+      { upsert: true },
+    );
     expect(second).toMatchObject({ matchedCount: 1, modifiedCount: 1, upsertedCount: 0 });
     const doc = await c.findOne({ key: "k" }, { projection: { _id: 0 } });
     expect(doc).toEqual({ key: "k", created: 1, v: "a", n: 2, log: ["one", "two"] });
@@ -99,11 +110,18 @@ describe("test MongoDB server: writes", () => {
     await c.deleteMany({ k: { $ne: 2 } });
     const unordered = (await c.insertMany(docs(), { ordered: false }).catch((e: unknown) => e)) as MongoBulkWriteError;
     const errs = Array.isArray(unordered.writeErrors) ? unordered.writeErrors : [unordered.writeErrors];
-    expect(errs.map((w) => [w.index, w.code])).toEqual([[1, 11000], [3, 11000]]);
+    expect(errs.map((w) => [w.index, w.code])).toEqual([
+      [1, 11000],
+      [3, 11000],
+    ]);
     expect(errs[0].errmsg).toContain("dup key: { k: 2 }");
     expect(unordered.insertedCount).toBe(3);
     const mixed = await c.bulkWrite(
-      [{ updateOne: { filter: { k: 9 }, update: { $set: { x: 1 } }, upsert: true } }, { deleteOne: { filter: { k: 1 } } }, { replaceOne: { filter: { k: 3 }, replacement: { k: 3, r: true } } }],
+      [
+        { updateOne: { filter: { k: 9 }, update: { $set: { x: 1 } }, upsert: true } },
+        { deleteOne: { filter: { k: 1 } } },
+        { replaceOne: { filter: { k: 3 }, replacement: { k: 3, r: true } } },
+      ],
       { ordered: false },
     );
     expect(mixed).toMatchObject({ upsertedCount: 1, deletedCount: 1, modifiedCount: 1 });

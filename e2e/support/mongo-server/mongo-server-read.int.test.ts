@@ -25,7 +25,12 @@ describe("test MongoDB server: reads", () => {
     const all = await c.find({}, { batchSize: 40 }).sort({ i: -1 }).toArray();
     expect(all).toHaveLength(250);
     expect(all[0].i).toBe(249);
-    const page = await c.find({ group: "b" }, { projection: { _id: 0, i: 1 } }).sort({ i: 1 }).skip(2).limit(3).toArray();
+    const page = await c
+      .find({ group: "b" }, { projection: { _id: 0, i: 1 } })
+      .sort({ i: 1 })
+      .skip(2)
+      .limit(3)
+      .toArray();
     expect(page).toEqual([{ i: 4 }, { i: 5 }, { i: 7 }]);
     const cursor = c.find({}, { batchSize: 10 });
     await cursor.next();
@@ -38,9 +43,17 @@ describe("test MongoDB server: reads", () => {
     expect(await c.estimatedDocumentCount()).toBe(250);
     expect((await c.distinct("tags")).sort()).toEqual(["t0", "t1"]);
     const grouped = await c
-      .aggregate([{ $match: { i: { $lt: 10 } } }, { $group: { _id: "$group", n: { $sum: 1 }, max: { $max: "$i" } } }, { $sort: { _id: 1 } }, { $project: { _id: 0, group: "$_id", n: 1, max: 1 } }])
+      .aggregate([
+        { $match: { i: { $lt: 10 } } },
+        { $group: { _id: "$group", n: { $sum: 1 }, max: { $max: "$i" } } },
+        { $sort: { _id: 1 } },
+        { $project: { _id: 0, group: "$_id", n: 1, max: 1 } },
+      ])
       .toArray();
-    expect(grouped).toEqual([{ n: 4, max: 9, group: "a" }, { n: 6, max: 8, group: "b" }]);
+    expect(grouped).toEqual([
+      { n: 4, max: 9, group: "a" },
+      { n: 6, max: 8, group: "b" },
+    ]);
     const unwound = await c.aggregate([{ $match: { i: { $lt: 4 } } }, { $unwind: "$tags" }, { $count: "n" }]).toArray();
     expect(unwound).toEqual([{ n: 4 }]);
   });

@@ -58,7 +58,10 @@ describe("test MongoDB server: serverStatus and currentOp", () => {
     const [op] = (await client.db("admin").command({ currentOp: 1, "command.comment": comment })).inprog;
     expect(op).toMatchObject({ active: true, op: "query", ns: `${db.databaseName}.slow` });
     expect(typeof op.opid).toBe("number");
-    const viaStage = await client.db("admin").aggregate([{ $currentOp: {} }, { $match: { "command.comment": comment } }]).toArray();
+    const viaStage = await client
+      .db("admin")
+      .aggregate([{ $currentOp: {} }, { $match: { "command.comment": comment } }])
+      .toArray();
     expect(viaStage).toHaveLength(1);
     expect(await pending).toHaveLength(1);
     const after = await client.db("admin").command({ currentOp: 1, "command.comment": comment });

@@ -59,6 +59,8 @@ async function runCommand(state: ServerState, conn: ConnInfo, db: string, body: 
 
 export async function startTestMongoServer(opts: TestMongoServerOptions = {}): Promise<TestMongoServer> {
   const sockets = new Set<net.Socket>();
+  // Made once the port is known (after listen); the connection handler only runs after that.
+  // eslint-disable-next-line prefer-const
   let state!: ServerState;
   let nextConnId = 1;
   let nextRequestId = 1;

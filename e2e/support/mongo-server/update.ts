@@ -16,7 +16,10 @@ function checkUpdate(u: UpdateSpec) {
   if (!isPlainObject(u)) throw badValue("Update document must be an object");
   const keys = Object.keys(u);
   const ops = keys.filter((k) => k.startsWith("$"));
-  if (ops.length > 0 && ops.length !== keys.length) throw badValue(`Unknown modifier: ${keys.find((k) => !k.startsWith("$"))}. Expected a valid update modifier or pipeline-style update specified as an array`);
+  if (ops.length > 0 && ops.length !== keys.length)
+    throw badValue(
+      `Unknown modifier: ${keys.find((k) => !k.startsWith("$"))}. Expected a valid update modifier or pipeline-style update specified as an array`,
+    );
 }
 
 /** A new document: `doc` with `u` applied (the input is not modified). */

@@ -40,7 +40,10 @@ export function keyPart(v: unknown): string {
   if (v instanceof Date) return `d:${v.getTime()}`;
   if (v instanceof Binary) return `x:${Buffer.from(v.buffer).toString("hex")}`;
   if (Array.isArray(v)) return `a:[${v.map(keyPart).join(",")}]`;
-  if (isPlainObject(v)) return `{${Object.entries(v).map(([k, x]) => `${k}=${keyPart(x)}`).join(",")}}`;
+  if (isPlainObject(v))
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${k}=${keyPart(x)}`)
+      .join(",")}}`;
   return `?:${String(v)}`;
 }
 

@@ -53,7 +53,7 @@ export function parseMessage(buf: Buffer): Request {
         const stop = off + size;
         const [id, next] = readCString(buf, off + 4);
         const docs: Doc[] = [];
-        for (let p = next; p < stop; ) {
+        for (let p = next; p < stop;) {
           const n = buf.readInt32LE(p);
           docs.push(deserialize(buf.subarray(p, p + n)));
           p += n;

@@ -1,17 +1,17 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { z } from "zod";
+import { requireActor } from "@/lib/auth/require-actor";
 import { HttpError, withErrors } from "@/lib/http/errors";
+import { int4IdParam } from "@/lib/http/params";
+import { readPathParams } from "@/lib/http/path-params";
 import { getFailedWrite } from "@/lib/replay/get-failed-write";
 import { getPrisma } from "@/lib/store/prisma";
 
 export const dynamic = "force-dynamic";
 
-const IdSchema = z.coerce.number().int().positive();
-
-export const GET = withErrors(async (_req: NextRequest, { params }: { params: Promise<{ id: string }> }) => {
-  const id = IdSchema.safeParse((await params).id);
-  if (!id.success) throw new HttpError(400, "bad_request", `invalid path parameter "id": must be a positive integer`);
-  const detail = await getFailedWrite(getPrisma(), id.data);
-  if (!detail) throw new HttpError(404, "not_found", `no failed write ${id.data}`);
+export const GET = withErrors(async (req: NextRequest, { params }: { params: Promise<{ id: string }> }) => {
+  await requireActor(req, "viewer");
+  const { id } = await readPathParams(params, { id: int4IdParam });
+  const detail = await getFailedWrite(getPrisma(), id);
+  if (!detail) throw new HttpError(404, "not_found", `no failed write ${id}`);
   return NextResponse.json(detail);
 });

@@ -12,6 +12,7 @@ export const POST = withErrors(async (req: NextRequest) => {
   const actor = await requireActor(req, "operator");
   const body = await readJsonBody(req, ChangeStatusBodySchema, 100_000);
   const result = await changeIncidentStatus(getPrisma(), actor, body);
-  if (result.changes.length === 0) return NextResponse.json({ error: { code: "not_found", message: `no incident ${result.missing.join(", ")}` } }, { status: 404 });
+  if (result.changes.length === 0)
+    return NextResponse.json({ error: { code: "not_found", message: `no incident ${result.missing.join(", ")}` } }, { status: 404 });
   return NextResponse.json(result);
 });

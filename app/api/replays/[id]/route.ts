@@ -1,15 +1,17 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { z } from "zod";
+import { requireActor } from "@/lib/auth/require-actor";
 import { HttpError, withErrors } from "@/lib/http/errors";
+import { int4IdParam } from "@/lib/http/params";
+import { readPathParams } from "@/lib/http/path-params";
 import { getReplayProgress } from "@/lib/replay/replay-progress";
 import { getPrisma } from "@/lib/store/prisma";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withErrors(async (_req: NextRequest, { params }: { params: Promise<{ id: string }> }) => {
-  const id = z.coerce.number().int().positive().safeParse((await params).id);
-  if (!id.success) throw new HttpError(400, "bad_request", `invalid path parameter "id": must be a positive integer`);
-  const progress = await getReplayProgress(getPrisma(), id.data);
-  if (!progress) throw new HttpError(404, "not_found", `no replay run ${id.data}`);
+export const GET = withErrors(async (req: NextRequest, { params }: { params: Promise<{ id: string }> }) => {
+  await requireActor(req, "viewer");
+  const { id } = await readPathParams(params, { id: int4IdParam });
+  const progress = await getReplayProgress(getPrisma(), id);
+  if (!progress) throw new HttpError(404, "not_found", `no replay run ${id}`);
   return NextResponse.json(progress);
 });

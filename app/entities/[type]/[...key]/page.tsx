@@ -16,7 +16,10 @@ export default async function EntityPage({ params }: { params: Promise<{ type: s
   const key = p.key.map(decode).join("/");
   return (
     <>
-      <PageHeader title={`${type} = ${key}`} description="Every event, lock sample, failed write, replay and action about this entity, from every source, newest first.">
+      <PageHeader
+        title={`${type} = ${key}`}
+        description="Every event, lock sample, failed write, replay and action about this entity, from every source, newest first."
+      >
         <EntitySearch />
       </PageHeader>
       <EntityTimelineView type={type} entityKey={key} />

@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { requireActor } from "@/lib/auth/require-actor";
 import { apiError, parseSearchParams, withErrors } from "@/lib/http/errors";
 import { EntityKeySchema, EntityTimelineQuerySchema, EntityTypeSchema } from "@/lib/entities/entity-query";
 import { getEntityTimeline } from "@/lib/entities/get-entity-timeline";
@@ -16,6 +17,7 @@ const decode = (s: string) => {
 
 /** GET /api/entities/:type/:key…?cursor=&limit=&from=&to=&include=event,lock,failed_write,replay,action */
 export const GET = withErrors(async (req: NextRequest, { params }: { params: Promise<{ type: string; key: string[] }> }) => {
+  await requireActor(req, "viewer");
   const p = await params;
   // A key may hold "/": the catch-all keeps its segments.
   const type = EntityTypeSchema.safeParse(decode(p.type));

@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { requireActor } from "@/lib/auth/require-actor";
 import { apiError, parseSearchParams, withErrors } from "@/lib/http/errors";
 import { IncidentEventsQuerySchema, IncidentIdSchema } from "@/lib/incidents/incident-query";
 import { listIncidentEvents } from "@/lib/incidents/list-incident-events";
@@ -8,8 +9,9 @@ export const dynamic = "force-dynamic";
 
 /** GET /api/incidents/:id/events?cursor=&limit=: latest first, with raw text, fields and entities. */
 export const GET = withErrors(async (req: NextRequest, { params }: { params: Promise<{ id: string }> }) => {
+  await requireActor(req, "viewer");
   const id = IncidentIdSchema.safeParse((await params).id);
-  if (!id.success) return apiError(400, "bad_request", `invalid path parameter "id": must be a positive integer`);
+  if (!id.success) return apiError(400, "bad_request", `invalid path parameter "id": ${id.error.issues[0]?.message}`);
   const parsed = parseSearchParams(IncidentEventsQuerySchema, req.nextUrl.searchParams);
   if (!parsed.ok) return parsed.response;
   const prisma = getPrisma();

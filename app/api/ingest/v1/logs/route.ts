@@ -1,8 +1,10 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { verifyApiToken } from "@/lib/auth/api-tokens";
+import { assertTokenMaySources, otlpSourceNames } from "@/lib/auth/token-sources";
 import { HttpError, withErrors } from "@/lib/http/errors";
 import { ingestOtlpLogs, PushError } from "@/lib/ingest/push-ingest";
 import { readPushBody } from "@/lib/ingest/read-push-body";
+import { isSourceName, SOURCE_NAME_RULE } from "@/lib/sources/source-name";
 import { getPrisma } from "@/lib/store/prisma";
 
 export const dynamic = "force-dynamic";
@@ -13,10 +15,14 @@ export const dynamic = "force-dynamic";
  */
 export const POST = withErrors(async (req: NextRequest) => {
   const prisma = getPrisma();
-  await verifyApiToken(prisma, req, "ingest");
+  const token = await verifyApiToken(prisma, req, "ingest");
   const type = (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
   if (type !== "application/json") {
-    throw new HttpError(415, "unsupported_media_type", `content-type "${type || "none"}" is not supported: send OTLP/HTTP JSON (application/json; set encoding: json on the exporter)`);
+    throw new HttpError(
+      415,
+      "unsupported_media_type",
+      `content-type "${type || "none"}" is not supported: send OTLP/HTTP JSON (application/json; set encoding: json on the exporter)`,
+    );
   }
   const body = await readPushBody(req);
   let json: unknown;
@@ -26,11 +32,19 @@ export const POST = withErrors(async (req: NextRequest) => {
     throw new HttpError(400, "bad_json", `request body is not valid JSON: ${(err as Error).message}`);
   }
   const source = req.nextUrl.searchParams.get("source");
-  if (source !== null && !/^[\w.:@-]{1,80}$/.test(source)) throw new HttpError(400, "bad_request", `invalid query parameter "source": letters, digits and . _ : @ - only`);
+  if (source !== null && !isSourceName(source)) throw new HttpError(400, "bad_request", `invalid query parameter "source": ${SOURCE_NAME_RULE}`);
+  await assertTokenMaySources(prisma, token, otlpSourceNames(json, source));
   try {
     const res = await ingestOtlpLogs(prisma, source, json);
     const partial = res.rejected > 0 ? { partialSuccess: { rejectedLogRecords: res.rejected, errorMessage: res.errors.join("; ") } } : {};
-    return NextResponse.json({ ...partial, accepted: res.accepted, inserted: res.inserted, duplicates: res.duplicates, sources: res.bySource });
+    return NextResponse.json({
+      ...partial,
+      accepted: res.accepted,
+      unparsed: res.unparsed,
+      inserted: res.inserted,
+      duplicates: res.duplicates,
+      sources: res.bySource,
+    });
   } catch (err) {
     if (err instanceof PushError) throw new HttpError(400, "bad_request", err.message);
     throw err;

@@ -1,6 +1,8 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { z } from "zod";
 import { requireActor } from "@/lib/auth/require-actor";
 import { HttpError, readJsonBody, withErrors } from "@/lib/http/errors";
+import { readPathParams, sourceNameParam } from "@/lib/http/path-params";
 import { LOCK_ACTIONS, LockActionInputSchema, performLockAction, type LockAction } from "@/lib/postgres/lock-action";
 import { getLockSource } from "@/lib/postgres/lock-source";
 import { getPrisma } from "@/lib/store/prisma";
@@ -12,7 +14,7 @@ const STATUS = { released: 200, already_released: 200, refused: 409, failed: 502
 /** POST /api/locks/:source/release | cancel | terminate — guarded, audited, reason required. */
 export const POST = withErrors(async (req: NextRequest, ctx: { params: Promise<{ source: string; action: string }> }) => {
   const actor = await requireActor(req, "operator");
-  const params = await ctx.params;
+  const params = await readPathParams(ctx.params, { source: sourceNameParam, action: z.string() });
   if (!(LOCK_ACTIONS as readonly string[]).includes(params.action)) {
     throw new HttpError(404, "not_found", `unknown lock action "${params.action}": use ${LOCK_ACTIONS.join(", ")}`);
   }

@@ -1,0 +1,141 @@
+import "server-only";
+import { LOCALIZED_LEVEL_SOURCE } from "../classify/pg-l10n-words";
+
+/**
+ * Compiles a PostgreSQL `log_line_prefix` into a regular expression that captures the prefix
+ * fields, the severity and the message. Escapes per the PostgreSQL docs (runtime-config-logging).
+ */
+const TS = String.raw`\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}`;
+const TZ = String.raw`(?: [A-Za-z]{1,5}| [+-]\d{2}(?::?\d{2})?)?`;
+
+const ESCAPES: Record<string, string> = {
+  m: String.raw`(?<time>${TS}\.\d+${TZ})`,
+  t: String.raw`(?<time>${TS}${TZ})`,
+  n: String.raw`(?<epoch>\d+\.\d+)`,
+  s: String.raw`${TS}${TZ}`,
+  p: String.raw`(?<pid>\d+)`,
+  // A connection that fails before authentication logs `[unknown]` for both.
+  u: String.raw`(?<user>\[unknown\]|[^\s@:\[\]]*)`,
+  d: String.raw`(?<db>\[unknown\]|[^\s@:\[\]]*)`,
+  a: String.raw`(?<app>.*?)`,
+  r: String.raw`\S*?`,
+  h: String.raw`\S*?`,
+  e: String.raw`(?<sqlstate>[0-9A-Z]{5})`,
+  l: String.raw`\d+`,
+  c: String.raw`[0-9a-f]+\.[0-9a-f]+`,
+  v: String.raw`\S*?`,
+  x: String.raw`\d+`,
+  i: String.raw`.*?`,
+  b: String.raw`.*?`,
+  Q: String.raw`-?\d+`,
+  L: String.raw`\S*?`,
+};
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+export const DEFAULT_LOG_LINE_PREFIX = "%m [%p] ";
+
+const cache = new Map<string, RegExp>();
+
+export function compileLogLinePrefix(prefix: string): RegExp {
+  const hit = cache.get(prefix);
+  if (hit) return hit;
+  let out = "";
+  let optionalFrom = -1;
+  for (let i = 0; i < prefix.length; i++) {
+    const ch = prefix[i];
+    if (ch !== "%" || i === prefix.length - 1) {
+      out += escapeRe(ch);
+      continue;
+    }
+    const esc = prefix[++i];
+    if (esc === "%") out += "%";
+    else if (esc === "q") optionalFrom = out.length;
+    else out += ESCAPES[esc] ?? ".*?";
+  }
+  // %q: what follows is only printed for session processes (background workers omit it).
+  if (optionalFrom >= 0) out = `${out.slice(0, optionalFrom)}(?:${out.slice(optionalFrom)})?`;
+  // The level word in English or in any language PostgreSQL ships (lc_messages = 'ru_RU.UTF-8' writes `ОШИБКА:  `).
+  const re = new RegExp(`^${out}(?<level>[A-Z]+\\d?|${LOCALIZED_LEVEL_SOURCE}):  (?<body>.*)$`);
+  cache.set(prefix, re);
+  return re;
+}
+
+export function parsePgTimestamp(stamp: string): Date {
+  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)(?: (.+))?$/.exec(stamp);
+  if (!m) return new Date(Number.NaN);
+  const [, day, time, zone] = m;
+  if (!zone || /^(UTC|GMT|Z)$/.test(zone)) return new Date(`${day}T${time}Z`);
+  if (/^[+-]\d{2}$/.test(zone)) return new Date(`${day}T${time}${zone}:00`);
+  if (/^[+-]\d{2}:?\d{2}$/.test(zone)) return new Date(`${day}T${time}${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`);
+  // A named zone other than UTC: read it as UTC rather than guess; the raw line keeps the truth.
+  return new Date(`${day}T${time}Z`);
+}
+
+export type IndexedPrefix = { re: RegExp; time: number; epoch: number; pid: number; user: number; db: number; app: number; sqlstate: number; level: number };
+
+const indexedCache = new Map<string, IndexedPrefix>();
+
+/**
+ * The same expression with plain numbered groups and the number of each field: a hot loop then
+ * reads `m[i]` instead of paying for a `groups` object on every line. It matches the prefix and
+ * `LEVEL:  ` only (sticky: set `lastIndex = 0` first); the body starts at `lastIndex` after a match.
+ */
+export function compileLogLinePrefixIndexed(prefix: string): IndexedPrefix {
+  const hit = indexedCache.get(prefix);
+  if (hit) return hit;
+  // Sticky and without the body: the match stops at `LEVEL:  `, so the message is never scanned.
+  const full = compileLogLinePrefix(prefix).source;
+  const named = full.slice(0, full.length - "(?<body>.*)$".length);
+  const idx: Record<string, number> = {};
+  let n = 0;
+  // Every group in the compiled source is either named `(?<x>` or non-capturing `(?:`.
+  const source = named.replace(/\\.|\((\?<(\w+)>|\?:)?/g, (tok, kind?: string, name?: string) => {
+    if (tok[0] === "\\" || kind === "?:") return tok;
+    n++;
+    if (name) idx[name] = n;
+    return "(";
+  });
+  const out: IndexedPrefix = {
+    re: new RegExp(source, "y"),
+    time: idx.time ?? 0,
+    epoch: idx.epoch ?? 0,
+    pid: idx.pid ?? 0,
+    user: idx.user ?? 0,
+    db: idx.db ?? 0,
+    app: idx.app ?? 0,
+    sqlstate: idx.sqlstate ?? 0,
+    level: idx.level,
+  };
+  indexedCache.set(prefix, out);
+  return out;
+}
+
+let lastHead = "";
+let lastTail = "";
+let lastBase = 0;
+
+/**
+ * parsePgTimestamp with a one-entry cache on everything but the fraction: consecutive lines of a
+ * busy log share their second, so most lines pay for two comparisons and a few digit reads.
+ */
+export function parsePgTimestampFast(stamp: string): Date {
+  if (stamp.length <= 20 || stamp.charCodeAt(19) !== 46) return parsePgTimestamp(stamp);
+  let end = 20;
+  let ms = 0;
+  let scale = 100;
+  for (let c = stamp.charCodeAt(end); c >= 48 && c <= 57; c = stamp.charCodeAt(++end)) {
+    ms += (c - 48) * scale;
+    scale /= 10;
+  }
+  if (!(stamp.startsWith(lastHead) && lastHead.length === 19 && stamp.length - end === lastTail.length && stamp.endsWith(lastTail))) {
+    const head = stamp.slice(0, 19);
+    const tail = stamp.slice(end);
+    const base = parsePgTimestamp(head + tail).getTime();
+    if (Number.isNaN(base)) return new Date(Number.NaN);
+    lastHead = head;
+    lastTail = tail;
+    lastBase = base;
+  }
+  return new Date(lastBase + Math.round(ms));
+}

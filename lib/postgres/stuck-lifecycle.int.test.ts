@@ -1,0 +1,108 @@
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { createTestAppRole, openSession, randomBigKey, startWaiting, waitUntilWaiting, type Session } from "@/e2e/support/pg-sessions";
+import { getIncident } from "../incidents/get-incident";
+import { upsertSource } from "../sources/source-registry";
+import { disconnectPrisma, getPrisma } from "../store/prisma";
+import { encodeBigintKey } from "./advisory-key";
+import { listHolderImpact } from "./list-holder-impact";
+import { performLockAction } from "./lock-action";
+import { sampleAllLockSources } from "./lock-sampler";
+import { closeMonitorPools } from "./monitor-pool";
+import { ADVISORY_LOCK_STUCK } from "./stuck-incident";
+
+const embeddedUrl = inject("embeddedUrl");
+const sessions: Session[] = [];
+const role = await createTestAppRole(embeddedUrl, "lb_stuck_it");
+afterAll(async () => {
+  await Promise.all(sessions.map((s) => s.end()));
+  await role.drop();
+  await closeMonitorPools();
+  await disconnectPrisma();
+});
+const open = async () => {
+  const s = await openSession(role.url, "stuck-it-app");
+  sessions.push(s);
+  return s;
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("stuck-lock incident lifecycle", () => {
+  it("counts each stuck pass per minute, resolves on release (with the audit row) or when the holder goes, and reopens as a regression", async () => {
+    process.env.LOCKBOARD_STUCK_AFTER_SECONDS = "0.3";
+    const prisma = getPrisma();
+    const source = await upsertSource(prisma, { name: `it-stuck-${Date.now()}`, kind: "postgres", url: embeddedUrl });
+    const pass = async () => {
+      const [r] = await sampleAllLockSources(prisma, undefined, [source.name]);
+      expect(r).toMatchObject({ ok: true });
+      return r;
+    };
+    const incident = () => prisma.incident.findFirstOrThrow({ where: { sourceId: source.id, kind: ADVISORY_LOCK_STUCK } });
+    const key = randomBigKey();
+    const holder = await open();
+    const waiter = await open();
+    await holder.client.query("SELECT pg_advisory_lock($1)", [key.toString()]);
+    void startWaiting(waiter, "SELECT pg_advisory_lock($1)", [key.toString()]);
+    await waitUntilWaiting(embeddedUrl, [waiter.pid]);
+    await sleep(400);
+
+    for (let i = 0; i < 3; i++) expect((await pass()).stuck).toBe(1);
+    let inc = await incident();
+    expect(inc).toMatchObject({ count: 3, status: "open", regression: false });
+    const minutes = await prisma.incidentMinute.findMany({ where: { incidentId: inc.id } });
+    expect(minutes.reduce((n, m) => n + m.count, 0)).toBe(3);
+
+    const detail = (await getIncident(prisma, inc.id, { range: "1h" }))!;
+    expect(detail.incident.rate).toBe(3);
+    expect(detail.histogram.points.reduce((n, p) => n + p.count, 0)).toBe(3);
+    expect(detail.spike?.count).toBeGreaterThanOrEqual(1);
+    expect(detail.stuckLock).toMatchObject({ key: key.toString(), lock: { locktype: "advisory", ...encodeBigintKey(key) } });
+    expect(detail.stuckLock!.holders).toEqual([expect.objectContaining({ pid: holder.pid, application: "stuck-it-app" })]);
+    // The waiter was seen in every pass: the key's and the holder's 15-minute figures say so.
+    expect(detail.stuckLock!.impact.at(-1)).toMatchObject({ minutes: 15, waiters: 1, waits: 3 });
+    const impact = await listHolderImpact(prisma, source.id, 15);
+    expect(impact.holders.find((h) => h.pid === holder.pid)?.windows.at(-1)).toMatchObject({ waiters: 1, waits: 3 });
+
+    // Released from Lockboard: the next pass resolves it and names the audit row.
+
+    const [{ bs }] = await prisma.$queryRaw<
+      { bs: string }[]
+    >`SELECT "data"->>'backendStart' AS bs FROM "LockSample" WHERE "sourceId" = ${source.id} AND pid = ${holder.pid} AND granted LIMIT 1`;
+    expect(bs).toBeTruthy();
+    const release = await performLockAction(prisma, {
+      actor: { name: "it-operator", role: "operator" },
+      source,
+      url: embeddedUrl,
+      action: "release",
+      input: { pid: holder.pid, backendStart: bs, lock: detail.stuckLock!.lock!, reason: "it: stuck lifecycle", endBlockingBackend: false },
+    });
+    expect(release.outcome).toBe("released");
+    await pass();
+    inc = await incident();
+    expect(inc.status).toBe("resolved");
+    const resolved = (await getIncident(prisma, inc.id, { range: "1h" }))!.stuckLock!.resolution!;
+    expect(resolved.reason).toContain(`audit #${release.auditId}`);
+    expect(resolved).toMatchObject({ releaseAuditId: release.auditId, by: "lockboard (lock sampler)" });
+
+    // The waiter got the lock and now sits idle on it: stuck again, reopened as a regression.
+    await sleep(400);
+    await pass();
+    inc = await incident();
+    expect(inc).toMatchObject({ status: "open", regression: true, count: 4 });
+
+    // The holder goes away by itself: resolved, saying so (no audit row of a release).
+    await waiter.end();
+    await sleep(100);
+    await pass();
+    inc = await incident();
+    expect(inc.status).toBe("resolved");
+    const gone = (await getIncident(prisma, inc.id, { range: "1h" }))!.stuckLock!.resolution!;
+    expect(gone.reason).toBe(`backend ${waiter.pid} no longer holds the lock (its session ended or it let go)`);
+    expect(gone.releaseAuditId).toBeNull();
+    const log = await prisma.actionLog.findMany({
+      where: { action: "incident.status", target: { path: ["incidentId"], equals: inc.id } },
+      orderBy: { id: "asc" },
+    });
+    expect(log.map((l) => l.outcome)).toEqual(["resolved", "open", "resolved"]);
+    delete process.env.LOCKBOARD_STUCK_AFTER_SECONDS;
+  });
+});
