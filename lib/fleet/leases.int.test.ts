@@ -89,10 +89,9 @@ describe("job leases", () => {
     expect(new Set(runs.filter((r) => r.at > stoppedAt + 500).map((r) => r.key)).size).toBe(4);
   });
 
-  it("logs a failing subject once, though runs of the other subjects succeed in between", async () => {
+  /** x1 and x2 under one lease each, their ticks out of phase (as after a handover: x2 ran 200 ms ago, x1 never); `failure` says how a run of a key fails. */
+  async function runOutOfPhase(name: string, failure: (key: string) => string | null) {
     const prisma = getPrisma();
-    const name = `phases-${run}`;
-    // Ticks out of phase, as after a handover: x2 ran 200 ms ago, x1 never.
     await prisma.$executeRaw`
       INSERT INTO "JobLease" (name, job, subject, owner, token, "acquiredAt", "renewedAt", "expiresAt", "lastRunAt")
       VALUES (${`${name}:x1`}, ${name}, 'x1', 'gone', 1, now(), now(), now() - interval '1 second', NULL),
@@ -101,7 +100,7 @@ describe("job leases", () => {
     const logs: string[] = [];
     const runner = startLeasedJobs(
       prisma,
-      `P-${run}`,
+      `P-${name}`,
       [
         {
           name,
@@ -109,7 +108,8 @@ describe("job leases", () => {
           listSubjects: async () => [subject(1), subject(2)].map((s) => ({ ...s, key: `x${s.key.slice(1)}` })),
           runFor: async ({ leases }) => {
             runs.push(leases.map((l) => l.key));
-            if (leases.some((l) => l.key === "x1")) throw new Error("x1: connection refused");
+            const errors = leases.flatMap((l) => failure(l.key) ?? []);
+            if (errors.length) throw new Error(errors.join("; "));
           },
           run: async () => {},
         },
@@ -121,6 +121,20 @@ describe("job leases", () => {
     // The two subjects ran apart, each about once per interval.
     expect(runs.filter((r) => r.length === 1 && r[0] === "x1").length).toBeGreaterThanOrEqual(3);
     expect(runs.filter((r) => r.length === 1 && r[0] === "x2").length).toBeGreaterThanOrEqual(3);
-    expect(logs).toEqual([`[lockboard] job ${name} failed: x1: connection refused`]);
+    return logs;
+  }
+
+  it("logs a failing subject once, though runs of the other subjects succeed in between", async () => {
+    const logs = await runOutOfPhase(`phases-${run}`, (key) => (key === "x1" ? "x1: connection refused" : null));
+    expect(logs).toEqual([`[lockboard] job phases-${run} failed: x1: connection refused`]);
+  });
+
+  it("logs two subjects failing in turn once each, not at every tick", async () => {
+    const name = `two-down-${run}`;
+    const logs = await runOutOfPhase(name, (key) => `${key}: role "app" does not exist`);
+    expect([...logs].sort()).toEqual([
+      `[lockboard] job ${name} failed: x1: role "app" does not exist`,
+      `[lockboard] job ${name} failed: x2: role "app" does not exist`,
+    ]);
   });
 });

@@ -32,20 +32,22 @@ export function startLeasedJobs(
     const takenAt = new Map<string, number>();
     let upkeepBusy = false;
     let working = false;
-    let lastError = "";
-    // The subjects of the run that failed: a later run of other subjects (their ticks fall apart
-    // after a handover) succeeding is no recovery, and must not make the same failure log again.
-    let failedFor = new Set<string>();
+    // Each failure still going on, with the subjects of the run that failed. Runs of different
+    // subjects fail with different messages (two sources down, their ticks apart): each is logged
+    // once, not in turn at every tick; a later run of other subjects succeeding is no recovery.
+    const failing = new Map<string, Set<string>>();
     const report = (names: string[]) => (err: unknown) => {
       const msg = (err as Error).message ?? String(err);
-      if (msg !== lastError) log(`[lockboard] job ${job.name} failed: ${msg}`);
-      lastError = msg;
-      failedFor = new Set(names);
+      if (!failing.has(msg)) log(`[lockboard] job ${job.name} failed: ${msg}`);
+      failing.delete(msg);
+      failing.set(msg, new Set(names));
+      // Bounded, oldest first out: a message with a changing part must not grow this forever.
+      if (failing.size > 100) failing.delete(failing.keys().next().value!);
     };
     const ok = (names: string[]) => () => {
-      if (!lastError || ![...failedFor].every((n) => names.includes(n))) return;
-      log(`[lockboard] job ${job.name} recovered`);
-      lastError = "";
+      const before = failing.size;
+      for (const [msg, failedFor] of failing) if ([...failedFor].every((n) => names.includes(n))) failing.delete(msg);
+      if (before > 0 && failing.size === 0) log(`[lockboard] job ${job.name} recovered`);
     };
 
     const upkeep = async () => {
