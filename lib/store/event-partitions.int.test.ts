@@ -192,4 +192,42 @@ describe("retention", () => {
     const odd = await logFile("odd-times.log", [today - 30 * DAY, today + 400 * DAY]);
     expect(await ingestLogFile(prisma, "parts-odd", odd, { writer, logLinePrefix: "%m [%p] " })).toMatchObject({ inserted: 1, duplicates: 2 });
   });
+
+  it("an entity the retention pass deletes while a batch names it is stored anew: no link names a deleted entity", async () => {
+    const line = (t: number, pid: number) =>
+      `${stamp(t)} [${pid}] ERROR:  duplicate key value violates unique constraint "visit_session_uuid_key"\n${stamp(t)} [${pid}] DETAIL:  Key (session_uuid)=(u-race) already exists.\n`;
+    const first = path.join(dir, "race-1.log");
+    await writeFile(first, line(Date.now() - 5_000, 7001));
+    expect((await ingestLogFile(prisma, "parts-race", first, { writer, logLinePrefix: "%m [%p] " })).inserted).toBe(1);
+    // Not seen for a month: the retention pass's to delete.
+    expect(
+      await c.query(`UPDATE "Entity" SET "firstSeen" = now() - interval '31 days', "lastSeen" = now() - interval '30 days' WHERE value = 'u-race'`),
+    ).toMatchObject({
+      rowCount: 1,
+    });
+    const pruner = new pg.Client({ connectionString: url });
+    await pruner.connect();
+    try {
+      // The pass has deleted it and not committed yet, when a batch naming it comes in.
+      await pruner.query("BEGIN");
+      expect(await pruneEntities(pruner, Date.now(), { signal: 14, noise: 3 })).toBeGreaterThanOrEqual(1);
+      const second = path.join(dir, "race-2.log");
+      await writeFile(second, line(Date.now(), 7002));
+      let done = false;
+      const ingest = ingestLogFile(prisma, "parts-race-2", second, { writer, logLinePrefix: "%m [%p] " }).finally(() => (done = true));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(done).toBe(false); // it waits on the row the pass holds
+      await pruner.query("COMMIT");
+      expect((await ingest).inserted).toBe(1);
+    } finally {
+      await pruner.end();
+    }
+    const orphans = await c.query(`SELECT 1 FROM "EventEntity" x WHERE NOT EXISTS (SELECT 1 FROM "Entity" e WHERE e.id = x."entityId")`);
+    expect(orphans.rowCount).toBe(0);
+    const { rows } = await c.query<{ fresh: boolean; links: number }>(
+      `SELECT e."lastSeen" > now() - interval '1 minute' AS fresh, (SELECT count(*)::int FROM "EventEntity" x WHERE x."entityId" = e.id) AS links
+       FROM "Entity" e WHERE e.value = 'u-race'`,
+    );
+    expect(rows).toEqual([{ fresh: true, links: 1 }]);
+  });
 });

@@ -217,12 +217,17 @@ async function resolveIds(
 ): Promise<{ idOf: Map<string, number>; fresh: Set<number> }> {
   const idOf = new Map<string, number>();
   const fresh = new Set<number>();
-  for (const row of (await c.query(resolve, params)).rows) {
-    idOf.set(keyOf(row), row.id as number);
-    if (row.fresh === true) fresh.add(row.id as number);
+  // A second round when a row was deleted while this one waited on it (an entity the retention
+  // pass pruned): the resolve then inserts it anew.
+  for (let round = 0; round < 3 && idOf.size < want; round++) {
+    for (const row of (await c.query(resolve, params)).rows) {
+      idOf.set(keyOf(row), row.id as number);
+      if (row.fresh === true) fresh.add(row.id as number);
+    }
+    // Inserted and committed by another writer while this statement waited on it: not in its snapshot.
+    if (idOf.size < want) for (const row of (await c.query(reselect, reselectParams)).rows) idOf.set(keyOf(row), row.id as number);
   }
-  // Inserted and committed by another writer while this statement waited on it: not in its snapshot.
-  if (idOf.size < want) for (const row of (await c.query(reselect, reselectParams)).rows) idOf.set(keyOf(row), row.id as number);
+  if (idOf.size < want) throw new Error(`ingest: ${want - idOf.size} of ${want} incident or entity ids could not be resolved`);
   return { idOf, fresh };
 }
 
