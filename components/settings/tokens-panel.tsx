@@ -33,38 +33,40 @@ export function TokensPanel() {
         token may target any source. Only a hash is stored.
       </p>
       <LoadingPanel isLoading={tokens.isLoading} error={tokens.error} isEmpty={!tokens.data?.items.length} empty="No tokens yet.">
-        <table className="mb-4 w-full text-left text-sm">
-          <thead className="text-xs uppercase text-slate-500">
-            <tr>
-              <th className="py-1">Name</th>
-              <th>Scope</th>
-              <th>Sources</th>
-              <th>Starts with</th>
-              <th>Last used</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.data?.items.map((t) => (
-              <tr key={t.id} className="border-t border-slate-100 dark:border-slate-800" data-testid="token-row">
-                <td className="py-1">{t.name}</td>
-                <td>{t.scope}</td>
-                <td data-testid="token-sources">{t.sources?.length ? t.sources.join(", ") : <span className="text-slate-500">unbound</span>}</td>
-                <td className="font-mono text-xs">{t.prefix}…</td>
-                <td>{t.lastUsedAt ? <TimeAgo iso={t.lastUsedAt} /> : "never"}</td>
-                <td className="text-right">
-                  {t.revokedAt ? (
-                    <span className="text-slate-500">revoked</span>
-                  ) : (
-                    <button className="rounded px-2 py-0.5 text-red-700 hover:bg-red-50 dark:hover:bg-red-950" onClick={() => revoke.mutate(t.id)}>
-                      Revoke
-                    </button>
-                  )}
-                </td>
+        <div className="mb-4 overflow-x-auto">
+          <table className="w-full text-left text-sm">
+            <thead className="text-xs uppercase text-slate-500">
+              <tr>
+                <th className="py-1">Name</th>
+                <th>Scope</th>
+                <th>Sources</th>
+                <th>Starts with</th>
+                <th>Last used</th>
+                <th />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {tokens.data?.items.map((t) => (
+                <tr key={t.id} className="border-t border-slate-100 dark:border-slate-800" data-testid="token-row">
+                  <td className="py-1">{t.name}</td>
+                  <td>{t.scope}</td>
+                  <td data-testid="token-sources">{t.sources?.length ? t.sources.join(", ") : <span className="text-slate-500">unbound</span>}</td>
+                  <td className="font-mono text-xs">{t.prefix}…</td>
+                  <td>{t.lastUsedAt ? <TimeAgo iso={t.lastUsedAt} /> : "never"}</td>
+                  <td className="text-right">
+                    {t.revokedAt ? (
+                      <span className="text-slate-500">revoked</span>
+                    ) : (
+                      <button className="rounded px-2 py-0.5 text-red-700 hover:bg-red-50 dark:hover:bg-red-950" onClick={() => revoke.mutate(t.id)}>
+                        Revoke
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </LoadingPanel>
       <form onSubmit={submit} className="flex flex-wrap items-end gap-2">
         <input name="name" required placeholder="e.g. vector on web-1" aria-label="Token name" className={input} />
