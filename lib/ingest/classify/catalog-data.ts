@@ -5,7 +5,8 @@
  *
  * Messages are PostgreSQL's own (src/backend/utils/errcodes.txt, storage/lmgr/proc.c,
  * utils/init/postinit.c), MongoDB's (E11000 from the storage layer), Prisma's error reference
- * (P2002, P2024) and Node's/Python's errno texts.
+ * (P2002, P2024), Node's/Python's errno texts, and the pools' and engines' own words at their
+ * limits (HikariCP, the MongoDB drivers, Rails, knex, psycopg_pool, PgBouncer, RocksDB).
  */
 export type CatalogEntrySpec = {
   kind: string;
@@ -100,7 +101,7 @@ export const BUILTIN_CATALOG: CatalogEntrySpec[] = [
     title: "Storage engine busy",
     family: "lock",
     codes: ["SQLITE_BUSY", "EBUSY"],
-    pattern: String.raw`Resource busy|SQLITE_BUSY|database is locked|EBUSY`,
+    pattern: String.raw`Resource busy|SQLITE_BUSY|database is locked|EBUSY|While lock file: \S+: Resource temporarily unavailable|lock hold by current process`,
   },
   {
     kind: "http_429",
@@ -114,21 +115,21 @@ export const BUILTIN_CATALOG: CatalogEntrySpec[] = [
     title: "Too many connections",
     family: "exhaustion",
     codes: ["53300"],
-    pattern: String.raw`sorry, too many clients already|remaining connection slots are reserved|too many connections for (?:role|database)|Too many connections|too many open connections|connection pool exhausted`,
+    pattern: String.raw`sorry, too many clients already|remaining connection slots are reserved|too many connections for (?:role|database)|Too many connections|too many open connections|connection pool exhausted|no more connections allowed \(max_(?:client|db|user)_conn(?:ections)?\)`,
   },
   {
     kind: "fd_exhaustion",
     title: "Too many open files",
     family: "exhaustion",
     codes: ["EMFILE", "ENFILE"],
-    pattern: String.raw`EMFILE|ENFILE|\[Errno 24\]|Too many open files`,
+    pattern: String.raw`EMFILE|ENFILE|\[Errno 24\]|[Tt]oo many open files`,
   },
   {
     kind: "pool_timeout",
     title: "Connection pool timeout",
     family: "exhaustion",
     codes: ["P2024"],
-    pattern: String.raw`timeout exceeded when trying to connect|Timed out fetching a new connection from the connection pool|QueuePool limit of size \d+ overflow \d+ reached|Connection pool timeout`,
+    pattern: String.raw`timeout exceeded when trying to connect|Timed out fetching a new connection from the connection pool|QueuePool limit of size \d+ overflow \d+ reached|Connection pool timeout|Connection is not available, request timed out after \d+ ?ms|Timed out while checking out a connection from connection pool|MongoWaitQueue(?:Timeout|Full)Error|could not obtain a connection from the pool within|Timeout acquiring a connection\. The pool is probably full|couldn't get a connection after [\d.]+ sec|Timeout waiting for idle object|ConnectionAcquireTimeoutError`,
   },
   {
     kind: "headers_sent",

@@ -59,6 +59,8 @@ export type Detection = {
   bareNumbers?: "report" | "chunk";
   /** Given with --format: nothing was sniffed. */
   given?: boolean;
+  /** A container runtime's envelope the lines came in ("Docker json-file", "Kubernetes CRI"): the rest describes what was inside. */
+  envelope?: string;
 };
 
 const bestPrefix = (lines: string[], candidates: string[]): { prefix: string; n: number } => {
@@ -142,12 +144,25 @@ export function detectFormat(sample: string[], opts: { logLinePrefix?: string; f
   const stderr = bestPrefix(sample, given !== undefined ? [given, ...STDERR_PREFIXES] : STDERR_PREFIXES);
   const syslog = syslogDetection(sample, given);
   if (syslog && syslog.matched > stderr.n) return syslog;
-  if (stderr.n > 0) return { format: "pg-stderr", prefix: stderr.prefix, shape: "PostgreSQL stderr", matched: stderr.n, sampled, fellBack: false };
+  const appStamped = (l: string) => STAMP.test(l) || readPartialStamp(l) !== null;
+  if (stderr.n > 0) {
+    // An application's log that prints a server's DETAIL lines under its own (`DETAIL:  Key …`
+    // reads with the empty prefix): its own stamped lines outnumber them.
+    // With no prefix at all, most lines must start with a level (`INFO:     …` is uvicorn's too).
+    const re = compileLogLinePrefix(stderr.prefix);
+    const others = sample.filter((l) => !re.test(l) && appStamped(l)).length;
+    if (stderr.n >= others && (stderr.prefix !== "" || stderr.n * 2 > sampled))
+      return { format: "pg-stderr", prefix: stderr.prefix, shape: "PostgreSQL stderr", matched: stderr.n, sampled, fellBack: false };
+  }
   const suggestedPrefix = mostCommon(sample.map(guessPrefix));
-  const stamped = sample.filter((l) => STAMP.test(l) || readPartialStamp(l) !== null).length;
+  const stamped = sample.filter(appStamped).length;
+  const pgLooking = sample.filter((l) => PG_LEVEL.test(l)).length;
+  const appOnly = sample.filter((l) => appStamped(l) && !PG_LEVEL.test(l)).length;
   // Lines with a stamp and no PostgreSQL head are an application's log, read as meant; a fallback is
-  // PostgreSQL-looking lines no prefix read, or lines nothing recognised at all.
-  return { format: "app", shape: "application text", matched: stamped, sampled, fellBack: suggestedPrefix !== undefined || stamped === 0, suggestedPrefix };
+  // PostgreSQL-looking lines no prefix read (more of them than the application's own), or lines
+  // nothing recognised at all.
+  const fellBack = stamped === 0 || (suggestedPrefix !== undefined && pgLooking >= appOnly);
+  return { format: "app", shape: "application text", matched: stamped, sampled, fellBack, ...(fellBack ? { suggestedPrefix } : {}) };
 }
 
 function syslogDetection(sample: string[], given: string | undefined): Detection | null {
@@ -204,6 +219,10 @@ function syslogDetection(sample: string[], given: string | undefined): Detection
 
 /** One line for a person: what was detected, and how sure. */
 export function describeDetection(d: Detection): string {
+  return d.envelope ? `${d.envelope}, the lines inside read as ${describeInner(d)}` : describeInner(d);
+}
+
+function describeInner(d: Detection): string {
   const of = d.given ? "given with --format" : `${d.matched} of ${d.sampled} sampled lines`;
   const prefix = d.prefix !== undefined ? `, prefix '${d.prefix}'` : "";
   switch (d.format) {

@@ -8,9 +8,22 @@ import { readMongoLegacy } from "./mongo-legacy";
 type Stack = "none" | "python" | "python-done" | "python-chain" | "node" | "node-uncaught";
 type TextRecord = LogRecord & { stack: Stack; stamped: boolean };
 
-export const STAMP = /^\[?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2}| ?UTC)?)\]?[\s|:-]+(.*)$/;
+// ISO dates, and Go's log package and nginx's error log (`2026/12/01 10:00:00`).
+export const STAMP = /^\[?(\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2}| ?UTC)?)\]?[\s|:-]+(.*)$/;
+/** Ruby's Logger: `E, [2026-12-01T10:00:00.123456 #1] ERROR -- progname: message`. */
+const RUBY_LOGGER = /^[DIWEFAU], \[(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?) #\d+\]\s+([A-Z]+) -- [^:]*: ?(.*)$/;
+/** The access log of Apache, nginx and most HTTP servers (common/combined): its status gives the level. */
+const ACCESS_LOG = /^\S+ \S+ \S+ \[(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}:\d{2}:\d{2}) ([+-]\d{4})\] "[^"]*" (\d{3}) /;
+/** A Java or Python exception by its qualified name, alone or as a cause: `java.io.IOException: Too many open files`. */
+const QUALIFIED_ERROR = /^(?:Caused by: )?((?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Warning))(?::\s*(.*))?$/;
+/** A server's secondary lines an application printed under its error (PostgreSQL's DETAIL, a driver's `Detail:`). */
+const SECONDARY = /^\s*(?:DETAIL|HINT|CONTEXT|Detail|Hint|Where):\s/;
+/** A line that starts with its level and no stamp (Python's default `ERROR:name:msg`, `[WARN] …`): in a container's log the runtime stamps it. */
+const LEVEL_FIRST = /^\[?(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL|SEVERE|PANIC)\]?(?::|\s)/;
+/** Stack frames: kept with the event, not read for its kind. */
+const FRAME = /^\s*(?:at |File "|\.\.\. \d+ (?:more|common frames omitted)|[\w$.<>]+\([\w$.]*:\d+\)$)/;
 // Level words in any case: `ERROR`, `error`, `Error:`, `[warn]`.
-const LEVEL = /\b(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|SEVERE|PANIC)\b/i;
+const LEVEL = /\b(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|CRIT|EMERG|SEVERE|PANIC)\b/i;
 /** A stack frame or a cause a logger printed with a stamp of its own (winston, pino, log4j per line). */
 const STAMPED_FRAME = /^(?:\s+at \S|\s*Caused by: |\s+\.\.\. \d+ (?:more|common frames omitted))/;
 /** log4j/logback's `[thread] logger - ` between the level and the message. */
@@ -26,8 +39,10 @@ const JS_ERROR = /^(?:Uncaught )?([A-Z][\w$]*(?:Error|Exception)|Error)(?: \[([A
 const NODE_LOCATION = /^(?:file:\/\/|\/|[A-Za-z]:\\|node:|\[eval\]|\[stdin\]|\.{1,2}\/)\S*:\d+$/;
 const ERRNO = /^(E[A-Z]{3,}):/;
 
+const MONTH_NUMBER: Record<string, number> = { Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12 };
+
 function stampTime(s: string): Date | null {
-  const iso = s.replace(",", ".").replace(" UTC", "Z").replace("UTC", "Z").replace(" ", "T");
+  const iso = s.replace(/\//g, "-").replace(",", ".").replace(" UTC", "Z").replace("UTC", "Z").replace(" ", "T");
   const d = new Date(/Z|[+-]\d{2}:?\d{2}$/.test(iso) ? iso : `${iso}Z`);
   return Number.isNaN(d.getTime()) ? null : d;
 }
@@ -75,12 +90,20 @@ export class LinesParser implements LogParser {
       this.emit();
       return this.sink.record(mongo);
     }
+    const ruby = first >= 65 && first <= 90 && text.charCodeAt(1) === 44 ? RUBY_LOGGER.exec(text) : null;
+    if (ruby) {
+      const time = stampTime(ruby[1]);
+      this.dates.saw(time);
+      return this.start(line, time, `${ruby[2]}: ${ruby[3]}`, "none", true);
+    }
     const stamped = STAMP.exec(text);
     if (stamped) {
       const time = stampTime(stamped[1]);
       this.dates.saw(time);
       return this.start(line, time, stamped[2], "none", true);
     }
+    const access = first !== 32 && first !== 9 ? ACCESS_LOG.exec(text) : null;
+    if (access) return this.accessLine(line, access);
     if (first === 123) {
       const obj = NODE_ERROR_OBJECT.exec(text);
       if (obj) return this.errorObject(line, obj);
@@ -92,6 +115,7 @@ export class LinesParser implements LogParser {
       if (inferred && this.current !== cur) this.current!.fields.timestampInferred = inferred;
       return;
     }
+    if (LEVEL_FIRST.test(text)) return this.start(line, null, text, "none", true);
     if (text === TRACEBACK) {
       if (cur && (cur.stack === "python-chain" || (cur.stamped && cur.stack === "none" && cur.lines === 1))) {
         cur.stack = "python";
@@ -103,11 +127,19 @@ export class LinesParser implements LogParser {
       cur.stack = "python-chain";
       return this.attach(cur, text);
     }
+    if (cur && SECONDARY.test(text)) {
+      this.attach(cur, text);
+      return this.readAlso(cur, text);
+    }
     if (first === 32 || first === 9) {
       if (!cur) return this.orphan(line);
       const code = cur.stack === "node" ? /^\s+code: '([^']+)'/.exec(text) : null;
       if (code) cur.code = code[1];
-      return this.attach(cur, text);
+      this.attach(cur, text);
+      // A driver's or ORM's error fields under its message (`original: error: duplicate key …`) say
+      // what failed; frames only say where.
+      if (cur.stack !== "python" && !FRAME.test(text)) this.readAlso(cur, text);
+      return;
     }
     if (cur?.stack === "python") {
       // The exception line closes a traceback: `ValueError: boom`, `OSError: [Errno 24] …`.
@@ -132,6 +164,18 @@ export class LinesParser implements LogParser {
       c.fields.exceptionType = js[1];
       const code = js[2] ?? (js[3] ? ERRNO.exec(js[3])?.[1] : undefined);
       if (code) c.code = code;
+      return;
+    }
+    const qualified = QUALIFIED_ERROR.exec(text);
+    if (qualified) {
+      // Under the stamped line that logged it (log4j, logback, Python's logging.exception), else an event of its own.
+      if (cur && cur.stamped) {
+        this.attach(cur, text);
+        if (cur.stack === "none") cur.stack = "node";
+      } else this.start(line, null, text, "node", false);
+      const c = this.current!;
+      this.readAlso(c, text);
+      c.fields.exceptionType ??= qualified[1];
       return;
     }
     if (NODE_LOCATION.test(text)) return this.start(line, null, "", "node-uncaught", false);
@@ -195,6 +239,22 @@ export class LinesParser implements LogParser {
       stack,
       stamped,
     };
+  }
+
+  /** A continuation line that is also read for the event's kind and entities (LogRecord.text). */
+  private readAlso(cur: TextRecord, text: string) {
+    const t = text.trim();
+    if ((cur.text?.length ?? 0) + t.length > 4_096) return;
+    cur.text = cur.text ? `${cur.text} ${t}` : t;
+  }
+
+  /** `127.0.0.1 - - [01/Dec/2026:10:00:00 +0000] "POST /x HTTP/1.1" 429 12 …`: one request, its level by status. */
+  private accessLine(line: LogLine, m: RegExpExecArray) {
+    const time = new Date(`${m[3]}-${String(MONTH_NUMBER[m[2]] ?? 0).padStart(2, "0")}-${m[1]}T${m[4]}${m[5].slice(0, 3)}:${m[5].slice(3)}`);
+    const status = Number(m[6]);
+    const level = status >= 500 ? "ERROR" : status === 429 ? "WARNING" : "INFO";
+    this.start(line, Number.isNaN(time.getTime()) ? null : time, `${level}: ${line.text}`, "none", true);
+    this.current!.fields.httpStatus = status;
   }
 
   private attach(cur: TextRecord, text: string) {

@@ -8,6 +8,7 @@ import { DEFAULT_LOG_LINE_PREFIX } from "./pg-log-prefix";
 import { PgStderrParser } from "./pg-stderr-parser";
 import { PgSyslogParser } from "./pg-syslog-parser";
 import { JournalJsonParser } from "./journal-json-parser";
+import { detectEnvelope, ENVELOPE_NAMES, EnvelopeParser } from "./container-envelope";
 
 export { KNOWN_PREFIXES, LOG_FORMATS, type LogFormat };
 
@@ -46,7 +47,9 @@ class SniffingParser implements DetectingParser {
   private inner: LogParser | null = null;
   private held: LogLine[] = [];
   private sample: string[] = [];
-  detection: Detection | null = null;
+  private own: Detection | null = null;
+  /** Inside a container runtime's envelope: the parser sniffing the lines it wraps. */
+  private wrapped: { name: string; inner: SniffingParser } | null = null;
 
   constructor(
     private readonly sink: ParseSink,
@@ -70,9 +73,24 @@ class SniffingParser implements DetectingParser {
     return this.inner ? this.inner.pendingOffset() : (this.held[0]?.offset ?? null);
   }
 
+  get detection(): Detection | null {
+    if (!this.wrapped) return this.own;
+    const d = this.wrapped.inner.detection;
+    return d && { ...d, envelope: this.wrapped.name };
+  }
+
   private decide() {
-    this.detection = detectFormat(this.sample, this.opts);
-    this.inner = make(this.detection, this.sink, this.opts);
+    const envelope = detectEnvelope(this.sample);
+    if (envelope) {
+      this.inner = new EnvelopeParser(envelope, this.sink, (sink) => {
+        const inner = new SniffingParser(sink, this.opts);
+        this.wrapped = { name: ENVELOPE_NAMES[envelope], inner };
+        return inner;
+      });
+    } else {
+      this.own = detectFormat(this.sample, this.opts);
+      this.inner = make(this.own, this.sink, this.opts);
+    }
     const held = this.held;
     this.held = [];
     this.sample = [];

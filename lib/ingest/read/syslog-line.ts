@@ -67,8 +67,9 @@ export function readSyslogLine(text: string): SyslogLine | null {
     };
   }
   m = RFC3164.exec(text);
-  // Without `<PRI>` a host or a `[pid]` is always written (files, journalctl, logplex); `stamp level: msg` is an application line.
-  if (!m || (!m[1] && !m[3] && m[5] === undefined) || LEVEL_TAG.test(m[4])) return null;
+  // Without `<PRI>` a host or a `[pid]` is always written (files, journalctl, logplex); `stamp level: msg`
+  // and `stamp LEVEL target: msg` (Rust's env_logger, many others) are application lines.
+  if (!m || (!m[1] && !m[3] && m[5] === undefined) || LEVEL_TAG.test(m[4]) || (!m[1] && m[3] !== undefined && LEVEL_TAG.test(m[3]))) return null;
   const iso = m[2].charCodeAt(0) <= 57;
   return { iso: iso ? m[2] : null, bsd: iso ? null : m[2], host: m[3], tag: m[4], pid: pidOf(m[5]), severity: m[1] ? Number(m[1]) & 7 : -1, msg: m[6] };
 }
