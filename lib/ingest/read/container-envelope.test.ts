@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readText } from "./fixture-harness";
+import { describeDetection } from "./format-detect";
 
 // Shapes from the runtimes' documentation: Docker's json-file logging driver (one JSON object per
 // write, `log` ending in "\n" unless the driver split a line at 16 KiB) and the CRI log format
@@ -24,6 +25,10 @@ describe("container runtime envelopes", () => {
     const plain = readText(pgStderr.join("\n"));
     const wrapped = readText(pgStderr.map((l, i) => docker(l, i)).join("\n"));
     expect(wrapped.detection).toMatchObject({ envelope: "Docker json-file", format: "pg-stderr" });
+    // What the CLI prints and the source remembers.
+    expect(describeDetection(wrapped.detection!)).toMatch(
+      /^Docker json-file, the lines inside read as postgres stderr, prefix '%m \[%p\] %q%u@%d ' \(\d+ of \d+ sampled lines\)$/,
+    );
     expect(wrapped.unparsed).toEqual([]);
     expect(summary(wrapped)).toEqual(summary(plain));
     expect(wrapped.kinds).toEqual(["duplicate_key", "lock_wait", "deadlock"]);
