@@ -64,6 +64,22 @@ describe("application stamps and headers", () => {
     expect(r.kinds[0]).toBe("pool_timeout");
   });
 
+  it("logfmt (logrus, Go's log/slog text handler): its keys as a JSON logger's, entities from them too", () => {
+    const r = read([
+      'time="2026-12-01T10:00:00Z" level=error msg="update failed" err="pq: canceling statement due to lock timeout" user_id=42',
+      'time=2026-12-01T10:00:01.500Z level=ERROR msg="save failed" err="E11000 duplicate key error collection: chat.messages index: messageId_1 dup key: { messageId: \\"m-7\\" }" messageId=m-7',
+      "time=2026-12-01T10:00:02Z level=INFO msg=ok",
+    ]);
+    expect(r.detection).toMatchObject({ format: "app", fellBack: false });
+    expect(r.unparsed).toEqual([]);
+    expect(rows(r)).toEqual([
+      ["lock_timeout", "ERROR", "2026-12-01T10:00:00.000Z", 1],
+      ["duplicate_key", "ERROR", "2026-12-01T10:00:01.500Z", 1],
+      ["unclassified", "INFO", "2026-12-01T10:00:02.000Z", 1],
+    ]);
+    expect(r.records[1].json).toMatchObject({ messageId: "m-7" });
+  });
+
   it("Rust's env_logger `stamp LEVEL target: msg` is an application line, not a syslog host and tag", () => {
     const r = read([
       "2026-12-01T10:00:00Z ERROR cozo::storage: IO error: While lock file: /data/db/LOCK: Resource temporarily unavailable",

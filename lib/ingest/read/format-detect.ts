@@ -5,7 +5,7 @@ import { compileLogLinePrefix, DEFAULT_LOG_LINE_PREFIX } from "./pg-log-prefix";
 import { readSyslogLine, unescapeSyslog } from "./syslog-line";
 import { readPartialStamp } from "./app-stamps";
 import { isJournalEntry, journalLine } from "./journal-json-parser";
-import { STAMP } from "./lines-parser";
+import { LOGFMT_START, STAMP } from "./lines-parser";
 
 export const LOG_FORMATS = ["auto", "pg-stderr", "pg-csv", "pg-json", "pg-syslog", "pg-cloudsql", "mongodb", "app"] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
@@ -144,7 +144,7 @@ export function detectFormat(sample: string[], opts: { logLinePrefix?: string; f
   const stderr = bestPrefix(sample, given !== undefined ? [given, ...STDERR_PREFIXES] : STDERR_PREFIXES);
   const syslog = syslogDetection(sample, given);
   if (syslog && syslog.matched > stderr.n) return syslog;
-  const appStamped = (l: string) => STAMP.test(l) || readPartialStamp(l) !== null;
+  const appStamped = (l: string) => STAMP.test(l) || readPartialStamp(l) !== null || LOGFMT_START.test(l);
   if (stderr.n > 0) {
     // An application's log that prints a server's DETAIL lines under its own (`DETAIL:  Key …`
     // reads with the empty prefix): its own stamped lines outnumber them.

@@ -20,6 +20,9 @@ const QUALIFIED_ERROR = /^(?:Caused by: )?((?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exc
 const SECONDARY = /^\s*(?:DETAIL|HINT|CONTEXT|Detail|Hint|Where):\s/;
 /** A line that starts with its level and no stamp (Python's default `ERROR:name:msg`, `[WARN] …`): in a container's log the runtime stamps it. */
 const LEVEL_FIRST = /^\[?(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL|SEVERE|PANIC)\]?(?::|\s)/;
+/** logfmt (Go's logrus and log/slog text handler, Heroku's router): `time=… level=error msg="…" err="…"`, read as the JSON it stands for. */
+export const LOGFMT_START = /^(?:time|ts|level|lvl|at|severity)=/;
+const LOGFMT_PAIR = /([\w.@-]+)=("(?:[^"\\]|\\.)*"|[^\s"]*)/g;
 /** Stack frames: kept with the event, not read for its kind. */
 const FRAME = /^\s*(?:at |File "|\.\.\. \d+ (?:more|common frames omitted)|[\w$.<>]+\([\w$.]*:\d+\)$)/;
 // Level words in any case: `ERROR`, `error`, `Error:`, `[warn]`.
@@ -40,6 +43,25 @@ const NODE_LOCATION = /^(?:file:\/\/|\/|[A-Za-z]:\\|node:|\[eval\]|\[stdin\]|\.{
 const ERRNO = /^(E[A-Z]{3,}):/;
 
 const MONTH_NUMBER: Record<string, number> = { Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12 };
+
+function readLogfmt(text: string): Record<string, unknown> | null {
+  const o: Record<string, unknown> = {};
+  let n = 0;
+  LOGFMT_PAIR.lastIndex = 0;
+  for (let m = LOGFMT_PAIR.exec(text); m; m = LOGFMT_PAIR.exec(text)) {
+    let v = m[2];
+    if (v.startsWith('"')) {
+      try {
+        v = JSON.parse(v) as string;
+      } catch {
+        v = v.slice(1, -1);
+      }
+    }
+    o[m[1]] = v;
+    n++;
+  }
+  return n >= 2 && (o.msg !== undefined || o.message !== undefined || o.err !== undefined || o.error !== undefined) ? o : null;
+}
 
 function stampTime(s: string): Date | null {
   const iso = s.replace(/\//g, "-").replace(",", ".").replace(" UTC", "Z").replace("UTC", "Z").replace(" ", "T");
@@ -83,6 +105,15 @@ export class LinesParser implements LogParser {
     if (text.length === 0 || text.trim().length === 0) {
       if (cur && cur.stack !== "none") return this.attach(cur, text);
       return this.sink.blank();
+    }
+    if (first >= 97 && first <= 122 && LOGFMT_START.test(text)) {
+      const o = readLogfmt(text);
+      if (o) {
+        this.emit();
+        const rec = recordFromJson(o, { offset, lines: 1, raw: text });
+        rec.format = "app-logfmt";
+        return this.sink.record(rec);
+      }
     }
     // mongod before 4.4: its own severity letters and component, not an application's level word.
     const mongo = (first >= 48 && first <= 57) || (first >= 65 && first <= 90) ? readMongoLegacy(line) : null;
