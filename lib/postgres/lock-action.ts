@@ -1,7 +1,7 @@
 import "server-only";
 import type pg from "pg";
 import { z } from "zod";
-import { writeActionLog } from "../audit/write-action-log";
+import { writeActionLog, type ActionLogEntry } from "../audit/write-action-log";
 import { entitiesForAdvisoryKeys } from "../entities/advisory-key-cache";
 import type { Actor } from "../auth/roles";
 import { int4Id, pgTimestampParam } from "../http/params";
@@ -66,28 +66,11 @@ export async function performLockAction(
 ): Promise<LockActionResult> {
   const { input, action } = args;
   const target = { pid: input.pid, backendStart: input.backendStart, lock: input.lock ?? null };
-  let before: unknown = null;
-  let verdict: Verdict;
-  try {
-    verdict = await prisma.$transaction(
-      async (tx) => {
-        await tx.$queryRaw`SELECT 1 AS ok FROM (SELECT pg_advisory_xact_lock(hashtextextended(${`lockboard-action:${args.source.id}:${input.pid}`}, 0))) s`;
-        return withMonitorClient(args.url, async (client) => {
-          const t = (await client.query<TargetBackendRow>(TARGET_BACKEND_SQL, [input.pid, input.backendStart, ...lockParams(input.lock)])).rows[0];
-          // Another database's backend stays out of the audit log too, beyond naming it.
-          before = t && (t.in_database || !scopedToDatabase(args.source)) ? t : t ? { pid: t.pid, datname: t.datname, in_database: false } : null;
-          return decideAndAct(prisma, client, args, t);
-        });
-      },
-      { maxWait: 10_000, timeout: 30_000 },
-    );
-  } catch (err) {
-    verdict = { outcome: "failed", code: "action_failed", message: `could not act on ${args.source.name}: ${maskSecretsIn((err as Error).message)}` };
-  }
   const entities = await lockEntities(prisma, input.lock);
-  const log = await writeActionLog(prisma, {
+  let before: unknown = null;
+  const entry = (verdict: Verdict): ActionLogEntry => ({
     actor: args.actor.name,
-    action: `lock.${action}`,
+    action: `lock.${action}` as const,
     sourceId: args.source.id,
     target: entities.length ? { ...target, entities } : target,
     reason: input.reason,
@@ -95,7 +78,42 @@ export async function performLockAction(
     outcome: verdict.outcome,
     detail: { message: verdict.message, ...(verdict.code ? { code: verdict.code } : {}), ...verdict.detail },
   });
-  return { outcome: verdict.outcome, message: verdict.message, code: verdict.code, auditId: log.id, detail: verdict.detail ?? {} };
+  let verdict: Verdict;
+  let auditId: number;
+  try {
+    ({ verdict, auditId } = await prisma.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1 AS ok FROM (SELECT pg_advisory_xact_lock(hashtextextended(${actionLockKey(args.source.id, input.pid)}, 0))) s`;
+        const v = await withMonitorClient(args.url, async (client) => {
+          const t = (await client.query<TargetBackendRow>(TARGET_BACKEND_SQL, [input.pid, input.backendStart, ...lockParams(input.lock)])).rows[0];
+          // Another database's backend stays out of the audit log too, beyond naming it.
+          before = t && (t.in_database || !scopedToDatabase(args.source)) ? t : t ? { pid: t.pid, datname: t.datname, in_database: false } : null;
+          return decideAndAct(prisma, client, args, t);
+        });
+        // Audited before the store's lock on this backend is let go: the lock sampler, which waits
+        // for that lock (isLockActionInFlight), then finds the release that ended the holder.
+        return { verdict: v, auditId: (await writeActionLog(tx, entry(v))).id };
+      },
+      { maxWait: 10_000, timeout: 30_000 },
+    ));
+  } catch (err) {
+    verdict = { outcome: "failed", code: "action_failed", message: `could not act on ${args.source.name}: ${maskSecretsIn((err as Error).message)}` };
+    auditId = (await writeActionLog(prisma, entry(verdict))).id;
+  }
+  return { outcome: verdict.outcome, message: verdict.message, code: verdict.code, auditId, detail: verdict.detail ?? {} };
+}
+
+/** The store's lock a lock action holds on its target backend, from its first check until it is audited. */
+export const actionLockKey = (sourceId: number, pid: number) => `lockboard-action:${sourceId}:${pid}`;
+
+/** A lock action on one of these backends is under way (its audit row not yet written): whatever ended them is not known yet. */
+export async function isLockActionInFlight(prisma: PrismaClient, sourceId: number, pids: number[]): Promise<boolean> {
+  if (pids.length === 0) return false;
+  // Taken and let go in one statement: it waits for nobody, and tells whether an action holds it.
+  const keys = pids.map((pid) => actionLockKey(sourceId, pid));
+  const rows = await prisma.$queryRaw<{ free: boolean }[]>`
+    SELECT pg_try_advisory_xact_lock(hashtextextended(k, 0)) AS free FROM unnest(${keys}::text[]) AS k`;
+  return rows.some((r) => !r.free);
 }
 
 /**

@@ -2,6 +2,7 @@ import "server-only";
 import { changeIncidentStatus } from "../incidents/change-status";
 import { rollupCtes } from "../ingest/store/event-sql";
 import { Prisma, type PrismaClient } from "../store/generated/client";
+import { isLockActionInFlight } from "./lock-action";
 import type { LockSnapshot } from "./lock-model";
 
 /** Incident kind for a stuck advisory lock (the ingestion catalog's kinds are snake_case too). */
@@ -93,6 +94,8 @@ async function resolveReleased(
     // Held by the same session but no longer stuck (it ran again, or its waiters left): not released.
     if (stillHeld.length > 0 || (was.length === 0 && holdersNow.length > 0)) continue;
     const pids = was.map((h) => h.pid);
+    // Being released from Lockboard right now: resolved by a later pass, once the release is audited.
+    if (await isLockActionInFlight(prisma, source.id, pids)) continue;
     const [release] = pids.length
       ? await prisma.$queryRaw<ReleaseRow[]>`
           SELECT id, actor, (target->>'pid')::int AS pid FROM "ActionLog"

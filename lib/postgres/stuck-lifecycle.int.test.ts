@@ -5,7 +5,8 @@ import { upsertSource } from "../sources/source-registry";
 import { disconnectPrisma, getPrisma } from "../store/prisma";
 import { encodeBigintKey } from "./advisory-key";
 import { listHolderImpact } from "./list-holder-impact";
-import { performLockAction } from "./lock-action";
+import { writeActionLog } from "../audit/write-action-log";
+import { actionLockKey, performLockAction } from "./lock-action";
 import { sampleAllLockSources } from "./lock-sampler";
 import { closeMonitorPools } from "./monitor-pool";
 import { ADVISORY_LOCK_STUCK } from "./stuck-incident";
@@ -103,6 +104,63 @@ describe("stuck-lock incident lifecycle", () => {
       orderBy: { id: "asc" },
     });
     expect(log.map((l) => l.outcome)).toEqual(["resolved", "open", "resolved"]);
+    delete process.env.LOCKBOARD_STUCK_AFTER_SECONDS;
+  });
+
+  it("a pass while a release is under way (not audited yet) leaves the incident open; the next one names the release", async () => {
+    process.env.LOCKBOARD_STUCK_AFTER_SECONDS = "0.3";
+    const prisma = getPrisma();
+    const source = await upsertSource(prisma, { name: `it-stuck-inflight-${Date.now()}`, kind: "postgres", url: embeddedUrl });
+    const pass = async () => expect((await sampleAllLockSources(prisma, undefined, [source.name]))[0]).toMatchObject({ ok: true });
+    const incident = () => prisma.incident.findFirstOrThrow({ where: { sourceId: source.id, kind: ADVISORY_LOCK_STUCK } });
+    const key = randomBigKey();
+    const holder = await open();
+    const waiter = await open();
+    await holder.client.query("SELECT pg_advisory_lock($1)", [key.toString()]);
+    void startWaiting(waiter, "SELECT pg_advisory_lock($1)", [key.toString()]);
+    await waitUntilWaiting(embeddedUrl, [waiter.pid]);
+    await sleep(400);
+    await pass();
+    expect((await incident()).status).toBe("open");
+
+    // An action on the holder holds the store's lock on it from its check until its audit row is
+    // written; in between, the holder has already been ended.
+    let taken!: () => void;
+    let finish!: () => void;
+    const isTaken = new Promise<void>((r) => (taken = r));
+    const done = new Promise<void>((r) => (finish = r));
+    const action = prisma.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT 1 AS ok FROM (SELECT pg_advisory_xact_lock(hashtextextended(${actionLockKey(source.id, holder.pid)}, 0))) s`;
+        taken();
+        await done;
+      },
+      { timeout: 20_000 },
+    );
+    await isTaken;
+    // Ended (here by itself; the action's signal does the same).
+    await holder.end();
+    await sleep(100);
+    await pass();
+    expect((await incident()).status).toBe("open");
+
+    const audit = await writeActionLog(prisma, {
+      actor: "it-operator",
+      action: "lock.release",
+      sourceId: source.id,
+      target: { pid: holder.pid },
+      reason: "it: release in flight",
+      before: null,
+      outcome: "released",
+      detail: {},
+    });
+    finish();
+    await action;
+    await waiter.end();
+    await pass();
+    const inc = await incident();
+    expect(inc.status).toBe("resolved");
+    expect((await getIncident(prisma, inc.id, { range: "1h" }))!.stuckLock!.resolution).toMatchObject({ releaseAuditId: audit.id });
     delete process.env.LOCKBOARD_STUCK_AFTER_SECONDS;
   });
 });
