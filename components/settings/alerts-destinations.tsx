@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 import { useAlertsAction } from "@/components/data/alerts-query";
 import type { DeliveryRow } from "@/lib/alerts/deliver";
 import type { PublicDestination } from "@/lib/alerts/destinations";
+import { SettingsTable } from "@/components/settings/settings-table";
 
 export const input = "rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900";
 export const button = "rounded bg-slate-900 px-3 py-1 text-sm text-white disabled:opacity-50 dark:bg-slate-100 dark:text-slate-900";
@@ -43,52 +44,38 @@ export function AlertDestinations({ destinations }: { destinations: PublicDestin
       {destinations.length === 0 ? (
         <p className="mb-3 text-sm text-slate-500">No destinations yet.</p>
       ) : (
-        <div className="mb-3 overflow-x-auto">
-          <table className="w-full text-left text-sm [&_td]:pr-3 [&_th]:pr-3">
-            <thead className="text-xs uppercase text-slate-500">
-              <tr>
-                <th className="py-1">Name</th>
-                <th>Type</th>
-                <th>URL</th>
-                <th>Secret</th>
-                <th>From</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {destinations.map((d) => (
-                <tr key={d.id} className="border-t border-slate-100 dark:border-slate-800" data-testid="alert-destination-row">
-                  <td className="py-1">{d.name}</td>
-                  <td>{d.type}</td>
-                  <td className="font-mono text-xs" data-testid="alert-destination-url">
-                    {d.maskedUrl}
-                  </td>
-                  <td className="font-mono text-xs">{d.maskedSecret ?? <span className="text-slate-500">none</span>}</td>
-                  <td>{ORIGIN[d.origin] ?? d.origin}</td>
-                  <td className="whitespace-nowrap text-right">
-                    {tested[d.id] && (
-                      <span className="mr-2 text-xs" data-testid="alert-test-result">
-                        {tested[d.id]}
-                      </span>
-                    )}
-                    <button className="rounded px-2 py-0.5 hover:bg-slate-100 dark:hover:bg-slate-800" disabled={test.isPending} onClick={() => runTest(d.id)}>
-                      Send test
-                    </button>
-                    <button className="rounded px-2 py-0.5 hover:bg-slate-100 dark:hover:bg-slate-800" onClick={() => (setEditing(d), setType(d.type))}>
-                      Edit
-                    </button>
-                    <button
-                      className="rounded px-2 py-0.5 text-red-700 hover:bg-red-50 dark:hover:bg-red-950"
-                      onClick={() => confirm(`Delete the destination ${d.name}? Rules stop sending to it.`) && remove.mutate(d.id)}
-                    >
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SettingsTable columns={["Name", "Type", "URL", "Secret", "From", ""]}>
+          {destinations.map((d) => (
+            <tr key={d.id} className="border-t border-slate-100 dark:border-slate-800" data-testid="alert-destination-row">
+              <td className="py-1">{d.name}</td>
+              <td>{d.type}</td>
+              <td className="font-mono text-xs" data-testid="alert-destination-url">
+                {d.maskedUrl}
+              </td>
+              <td className="font-mono text-xs">{d.maskedSecret ?? <span className="text-slate-500">none</span>}</td>
+              <td>{ORIGIN[d.origin] ?? d.origin}</td>
+              <td className="whitespace-nowrap text-right">
+                {tested[d.id] && (
+                  <span className="mr-2 text-xs" data-testid="alert-test-result">
+                    {tested[d.id]}
+                  </span>
+                )}
+                <button className="rounded px-2 py-0.5 hover:bg-slate-100 dark:hover:bg-slate-800" disabled={test.isPending} onClick={() => runTest(d.id)}>
+                  Send test
+                </button>
+                <button className="rounded px-2 py-0.5 hover:bg-slate-100 dark:hover:bg-slate-800" onClick={() => (setEditing(d), setType(d.type))}>
+                  Edit
+                </button>
+                <button
+                  className="rounded px-2 py-0.5 text-red-700 hover:bg-red-50 dark:hover:bg-red-950"
+                  onClick={() => confirm(`Delete the destination ${d.name}? Rules stop sending to it.`) && remove.mutate(d.id)}
+                >
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+        </SettingsTable>
       )}
       <form
         key={editing?.id ?? "new"}

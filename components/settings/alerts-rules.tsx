@@ -6,6 +6,7 @@ import { ALERT_SEVERITIES, ALERT_TRIGGERS, ALERT_TRIGGER_NAMES, type AlertTrigge
 import type { PublicDestination } from "@/lib/alerts/destinations";
 import type { PublicRule } from "@/lib/alerts/rules";
 import { button, input, ORIGIN } from "./alerts-destinations";
+import { SettingsTable } from "@/components/settings/settings-table";
 
 const PARAM_FIELDS: Record<AlertTrigger, { name: string; label: string; placeholder: string }[]> = {
   new_incident: [],
@@ -93,55 +94,37 @@ export function AlertRules({ rules, destinations }: { rules: PublicRule[]; desti
       {rules.length === 0 ? (
         <p className="mb-3 text-sm text-slate-500">No rules yet.</p>
       ) : (
-        <div className="mb-3 overflow-x-auto">
-          <table className="w-full text-left text-sm [&_td]:pr-3 [&_th]:pr-3">
-            <thead className="text-xs uppercase text-slate-500">
-              <tr>
-                <th className="py-1">Name</th>
-                <th>When</th>
-                <th>Filter</th>
-                <th>To</th>
-                <th>Reminder</th>
-                <th>State</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {rules.map((r) => (
-                <tr key={r.id} className="border-t border-slate-100 dark:border-slate-800" data-testid="alert-rule-row">
-                  <td className="py-1">
-                    {r.name}
-                    {r.origin !== "settings" && <span className="ml-1 text-xs text-slate-500">({ORIGIN[r.origin] ?? r.origin})</span>}
-                  </td>
-                  <td title={ALERT_TRIGGERS[r.trigger]}>
-                    {r.trigger} {describeParams(r)}
-                  </td>
-                  <td>{describeFilter(r)}</td>
-                  <td>{r.destinations.join(", ")}</td>
-                  <td>{r.reminderMinutes ? `every ${r.reminderMinutes} min` : "none"}</td>
-                  <td data-testid="alert-rule-state">{r.paused ? <span className="text-amber-700">paused</span> : "active"}</td>
-                  <td className="whitespace-nowrap text-right">
-                    <button
-                      className="rounded px-2 py-0.5 hover:bg-slate-100 dark:hover:bg-slate-800"
-                      onClick={() => update.mutate({ ...r, paused: !r.paused })}
-                    >
-                      {r.paused ? "Resume" : "Pause"}
-                    </button>
-                    <button className="rounded px-2 py-0.5 hover:bg-slate-100 dark:hover:bg-slate-800" onClick={() => (setEditing(r), setTrigger(r.trigger))}>
-                      Edit
-                    </button>
-                    <button
-                      className="rounded px-2 py-0.5 text-red-700 hover:bg-red-50 dark:hover:bg-red-950"
-                      onClick={() => confirm(`Delete the rule ${r.name}?`) && remove.mutate(r.id)}
-                    >
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SettingsTable columns={["Name", "When", "Filter", "To", "Reminder", "State", ""]}>
+          {rules.map((r) => (
+            <tr key={r.id} className="border-t border-slate-100 dark:border-slate-800" data-testid="alert-rule-row">
+              <td className="py-1">
+                {r.name}
+                {r.origin !== "settings" && <span className="ml-1 text-xs text-slate-500">({ORIGIN[r.origin] ?? r.origin})</span>}
+              </td>
+              <td title={ALERT_TRIGGERS[r.trigger]}>
+                {r.trigger} {describeParams(r)}
+              </td>
+              <td>{describeFilter(r)}</td>
+              <td>{r.destinations.join(", ")}</td>
+              <td>{r.reminderMinutes ? `every ${r.reminderMinutes} min` : "none"}</td>
+              <td data-testid="alert-rule-state">{r.paused ? <span className="text-amber-700">paused</span> : "active"}</td>
+              <td className="whitespace-nowrap text-right">
+                <button className="rounded px-2 py-0.5 hover:bg-slate-100 dark:hover:bg-slate-800" onClick={() => update.mutate({ ...r, paused: !r.paused })}>
+                  {r.paused ? "Resume" : "Pause"}
+                </button>
+                <button className="rounded px-2 py-0.5 hover:bg-slate-100 dark:hover:bg-slate-800" onClick={() => (setEditing(r), setTrigger(r.trigger))}>
+                  Edit
+                </button>
+                <button
+                  className="rounded px-2 py-0.5 text-red-700 hover:bg-red-50 dark:hover:bg-red-950"
+                  onClick={() => confirm(`Delete the rule ${r.name}?`) && remove.mutate(r.id)}
+                >
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+        </SettingsTable>
       )}
       <form key={editing?.id ?? "new"} onSubmit={submit} className="flex flex-col gap-2" aria-label={editing ? `Change rule ${editing.name}` : "New rule"}>
         <div className="flex flex-wrap items-end gap-2">

@@ -4,6 +4,7 @@ import { useFleet } from "@/components/data/settings-query";
 import { LoadingPanel } from "@/components/ui/loading-panel";
 import { TimeAgo } from "@/components/ui/time-ago";
 import type { FleetInstance, FleetLease } from "@/lib/fleet/get-fleet";
+import { SettingsTable } from "@/components/settings/settings-table";
 
 const STATE_STYLE: Record<FleetInstance["state"], string> = {
   alive: "bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200",
@@ -47,45 +48,30 @@ export function FleetPanel() {
       </p>
       <LoadingPanel isLoading={fleet.isLoading} error={fleet.error} isEmpty={!instances.length} empty="No instance has reported yet.">
         {/* On a phone each table scrolls inside the card instead of squeezing its columns. */}
-        <div className="mb-4 overflow-x-auto">
-          <table className="w-full whitespace-nowrap text-left text-sm [&_td]:pr-3 [&_th]:pr-3" data-testid="fleet-instances">
-            <thead className="text-xs uppercase text-slate-500">
-              <tr>
-                <th className="py-1">Instance</th>
-                <th>State</th>
-                <th>Jobs</th>
-                <th>Leases</th>
-                <th>Started</th>
-                <th>Heartbeat</th>
-                <th>Version</th>
-              </tr>
-            </thead>
-            <tbody>
-              {instances.map((i) => (
-                <tr key={i.id} className="border-t border-slate-100 dark:border-slate-800" data-testid="fleet-instance" data-state={i.state}>
-                  <td className="py-1">
-                    <InstanceName id={i.id} instances={instances} />
-                    <div className="text-xs text-slate-500">
-                      {i.host} · pid {i.pid}
-                    </div>
-                  </td>
-                  <td>
-                    <span className={`rounded px-1.5 py-0.5 text-xs ${STATE_STYLE[i.state]}`}>{i.state}</span>
-                  </td>
-                  <td>{i.jobs ? "on" : "off"}</td>
-                  <td>{i.leases}</td>
-                  <td>
-                    <TimeAgo iso={i.startedAt} />
-                  </td>
-                  <td>
-                    <TimeAgo iso={i.stoppedAt ?? i.heartbeatAt} />
-                  </td>
-                  <td className="font-mono text-xs">{i.version}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SettingsTable columns={["Instance", "State", "Jobs", "Leases", "Started", "Heartbeat", "Version"]} className="mb-4" nowrap testId="fleet-instances">
+          {instances.map((i) => (
+            <tr key={i.id} className="border-t border-slate-100 dark:border-slate-800" data-testid="fleet-instance" data-state={i.state}>
+              <td className="py-1">
+                <InstanceName id={i.id} instances={instances} />
+                <div className="text-xs text-slate-500">
+                  {i.host} · pid {i.pid}
+                </div>
+              </td>
+              <td>
+                <span className={`rounded px-1.5 py-0.5 text-xs ${STATE_STYLE[i.state]}`}>{i.state}</span>
+              </td>
+              <td>{i.jobs ? "on" : "off"}</td>
+              <td>{i.leases}</td>
+              <td>
+                <TimeAgo iso={i.startedAt} />
+              </td>
+              <td>
+                <TimeAgo iso={i.stoppedAt ?? i.heartbeatAt} />
+              </td>
+              <td className="font-mono text-xs">{i.version}</td>
+            </tr>
+          ))}
+        </SettingsTable>
         <LeasesTable leases={leases} instances={instances} />
       </LoadingPanel>
     </section>
@@ -95,41 +81,27 @@ export function FleetPanel() {
 function LeasesTable({ leases, instances }: { leases: FleetLease[]; instances: FleetInstance[] }) {
   if (!leases.length) return <p className="text-sm text-slate-500">No job holds a lease yet (no sources, or every instance runs with LOCKBOARD_JOBS=off).</p>;
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full whitespace-nowrap text-left text-sm [&_td]:pr-3 [&_th]:pr-3" data-testid="fleet-leases">
-        <thead className="text-xs uppercase text-slate-500">
-          <tr>
-            <th className="py-1">Job</th>
-            <th>Works on</th>
-            <th>Held by</th>
-            <th>Since</th>
-            <th>Last run</th>
-            <th>Expires</th>
-          </tr>
-        </thead>
-        <tbody>
-          {leases.map((l) => (
-            <tr key={`${l.job}:${l.subject}`} className="border-t border-slate-100 dark:border-slate-800" data-testid="fleet-lease" data-state={l.state}>
-              <td className="py-1">{JOB_LABEL[l.job] ?? l.job}</td>
-              <td>{l.subject}</td>
-              <td>
-                {l.state === "held" ? (
-                  <InstanceName id={l.owner} instances={instances} />
-                ) : (
-                  <span className="text-amber-700 dark:text-amber-400">
-                    lapsed (was <InstanceName id={l.owner} instances={instances} />)
-                  </span>
-                )}
-              </td>
-              <td>
-                <TimeAgo iso={l.acquiredAt} />
-              </td>
-              <td>{l.lastRunAt ? <TimeAgo iso={l.lastRunAt} /> : "not yet"}</td>
-              <td className="text-xs text-slate-500">{new Date(l.expiresAt).toLocaleTimeString()}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <SettingsTable columns={["Job", "Works on", "Held by", "Since", "Last run", "Expires"]} className="" nowrap testId="fleet-leases">
+      {leases.map((l) => (
+        <tr key={`${l.job}:${l.subject}`} className="border-t border-slate-100 dark:border-slate-800" data-testid="fleet-lease" data-state={l.state}>
+          <td className="py-1">{JOB_LABEL[l.job] ?? l.job}</td>
+          <td>{l.subject}</td>
+          <td>
+            {l.state === "held" ? (
+              <InstanceName id={l.owner} instances={instances} />
+            ) : (
+              <span className="text-amber-700 dark:text-amber-400">
+                lapsed (was <InstanceName id={l.owner} instances={instances} />)
+              </span>
+            )}
+          </td>
+          <td>
+            <TimeAgo iso={l.acquiredAt} />
+          </td>
+          <td>{l.lastRunAt ? <TimeAgo iso={l.lastRunAt} /> : "not yet"}</td>
+          <td className="text-xs text-slate-500">{new Date(l.expiresAt).toLocaleTimeString()}</td>
+        </tr>
+      ))}
+    </SettingsTable>
   );
 }

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 import { postJson, settingsKeys, useSettingsAction, useTokens } from "@/components/data/settings-query";
 import { LoadingPanel } from "@/components/ui/loading-panel";
 import { TimeAgo } from "@/components/ui/time-ago";
+import { SettingsTable } from "@/components/settings/settings-table";
 
 const input = "rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900";
 
@@ -33,40 +34,26 @@ export function TokensPanel() {
         token may target any source. Only a hash is stored.
       </p>
       <LoadingPanel isLoading={tokens.isLoading} error={tokens.error} isEmpty={!tokens.data?.items.length} empty="No tokens yet.">
-        <div className="mb-4 overflow-x-auto">
-          <table className="w-full text-left text-sm">
-            <thead className="text-xs uppercase text-slate-500">
-              <tr>
-                <th className="py-1">Name</th>
-                <th>Scope</th>
-                <th>Sources</th>
-                <th>Starts with</th>
-                <th>Last used</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.data?.items.map((t) => (
-                <tr key={t.id} className="border-t border-slate-100 dark:border-slate-800" data-testid="token-row">
-                  <td className="py-1">{t.name}</td>
-                  <td>{t.scope}</td>
-                  <td data-testid="token-sources">{t.sources?.length ? t.sources.join(", ") : <span className="text-slate-500">unbound</span>}</td>
-                  <td className="font-mono text-xs">{t.prefix}…</td>
-                  <td>{t.lastUsedAt ? <TimeAgo iso={t.lastUsedAt} /> : "never"}</td>
-                  <td className="text-right">
-                    {t.revokedAt ? (
-                      <span className="text-slate-500">revoked</span>
-                    ) : (
-                      <button className="rounded px-2 py-0.5 text-red-700 hover:bg-red-50 dark:hover:bg-red-950" onClick={() => revoke.mutate(t.id)}>
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SettingsTable columns={["Name", "Scope", "Sources", "Starts with", "Last used", ""]} className="mb-4">
+          {tokens.data?.items.map((t) => (
+            <tr key={t.id} className="border-t border-slate-100 dark:border-slate-800" data-testid="token-row">
+              <td className="py-1">{t.name}</td>
+              <td>{t.scope}</td>
+              <td data-testid="token-sources">{t.sources?.length ? t.sources.join(", ") : <span className="text-slate-500">unbound</span>}</td>
+              <td className="font-mono text-xs">{t.prefix}…</td>
+              <td>{t.lastUsedAt ? <TimeAgo iso={t.lastUsedAt} /> : "never"}</td>
+              <td className="text-right">
+                {t.revokedAt ? (
+                  <span className="text-slate-500">revoked</span>
+                ) : (
+                  <button className="rounded px-2 py-0.5 text-red-700 hover:bg-red-50 dark:hover:bg-red-950" onClick={() => revoke.mutate(t.id)}>
+                    Revoke
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </SettingsTable>
       </LoadingPanel>
       <form onSubmit={submit} className="flex flex-wrap items-end gap-2">
         <input name="name" required placeholder="e.g. vector on web-1" aria-label="Token name" className={input} />

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 import { postJson, settingsKeys, useSettingsAction, useUsers } from "@/components/data/settings-query";
 import { LoadingPanel } from "@/components/ui/loading-panel";
 import { ROLES } from "@/lib/auth/roles";
+import { SettingsTable } from "@/components/settings/settings-table";
 
 const input = "rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900";
 
@@ -28,39 +29,27 @@ export function UsersPanel() {
     <section className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" aria-label="Users">
       <h2 className="mb-3 font-semibold">People</h2>
       <LoadingPanel isLoading={users.isLoading} error={users.error} isEmpty={!users.data?.items.length}>
-        <div className="mb-4 overflow-x-auto">
-          <table className="w-full text-left text-sm">
-            <thead className="text-xs uppercase text-slate-500">
-              <tr>
-                <th className="py-1">E-mail</th>
-                <th>Name</th>
-                <th>Sign-in</th>
-                <th>Role</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data?.items.map((u) => (
-                <tr key={u.id} className="border-t border-slate-100 dark:border-slate-800" data-testid="user-row">
-                  <td className="py-1">{u.email}</td>
-                  <td>{u.name}</td>
-                  <td className="text-slate-500">{u.signIn.join(", ")}</td>
-                  <td>
-                    <select
-                      aria-label={`Role of ${u.email}`}
-                      defaultValue={u.role}
-                      className={input}
-                      onChange={(e) => setRole.mutate({ id: u.id, role: e.target.value })}
-                    >
-                      {ROLES.map((r) => (
-                        <option key={r}>{r}</option>
-                      ))}
-                    </select>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SettingsTable columns={["E-mail", "Name", "Sign-in", "Role"]} className="mb-4">
+          {users.data?.items.map((u) => (
+            <tr key={u.id} className="border-t border-slate-100 dark:border-slate-800" data-testid="user-row">
+              <td className="py-1">{u.email}</td>
+              <td>{u.name}</td>
+              <td className="text-slate-500">{u.signIn.join(", ")}</td>
+              <td>
+                <select
+                  aria-label={`Role of ${u.email}`}
+                  defaultValue={u.role}
+                  className={input}
+                  onChange={(e) => setRole.mutate({ id: u.id, role: e.target.value })}
+                >
+                  {ROLES.map((r) => (
+                    <option key={r}>{r}</option>
+                  ))}
+                </select>
+              </td>
+            </tr>
+          ))}
+        </SettingsTable>
       </LoadingPanel>
       <form onSubmit={submit} className="flex flex-wrap items-end gap-2">
         <input name="email" type="email" required placeholder="e-mail" aria-label="New user e-mail" className={input} />
