@@ -27,24 +27,30 @@ const open = async () => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A source on the embedded server, and a key one session holds while another waits on it, stuck for the sampler (held past 0.3 s). */
+async function stuckKey(name: string) {
+  process.env.LOCKBOARD_STUCK_AFTER_SECONDS = "0.3";
+  const prisma = getPrisma();
+  const source = await upsertSource(prisma, { name: `${name}-${Date.now()}`, kind: "postgres", url: embeddedUrl });
+  const pass = async () => {
+    const [r] = await sampleAllLockSources(prisma, undefined, [source.name]);
+    expect(r).toMatchObject({ ok: true });
+    return r;
+  };
+  const incident = () => prisma.incident.findFirstOrThrow({ where: { sourceId: source.id, kind: ADVISORY_LOCK_STUCK } });
+  const key = randomBigKey();
+  const holder = await open();
+  const waiter = await open();
+  await holder.client.query("SELECT pg_advisory_lock($1)", [key.toString()]);
+  void startWaiting(waiter, "SELECT pg_advisory_lock($1)", [key.toString()]);
+  await waitUntilWaiting(embeddedUrl, [waiter.pid]);
+  await sleep(400);
+  return { prisma, source, pass, incident, key, holder, waiter };
+}
+
 describe("stuck-lock incident lifecycle", () => {
   it("counts each stuck pass per minute, resolves on release (with the audit row) or when the holder goes, and reopens as a regression", async () => {
-    process.env.LOCKBOARD_STUCK_AFTER_SECONDS = "0.3";
-    const prisma = getPrisma();
-    const source = await upsertSource(prisma, { name: `it-stuck-${Date.now()}`, kind: "postgres", url: embeddedUrl });
-    const pass = async () => {
-      const [r] = await sampleAllLockSources(prisma, undefined, [source.name]);
-      expect(r).toMatchObject({ ok: true });
-      return r;
-    };
-    const incident = () => prisma.incident.findFirstOrThrow({ where: { sourceId: source.id, kind: ADVISORY_LOCK_STUCK } });
-    const key = randomBigKey();
-    const holder = await open();
-    const waiter = await open();
-    await holder.client.query("SELECT pg_advisory_lock($1)", [key.toString()]);
-    void startWaiting(waiter, "SELECT pg_advisory_lock($1)", [key.toString()]);
-    await waitUntilWaiting(embeddedUrl, [waiter.pid]);
-    await sleep(400);
+    const { prisma, source, pass, incident, key, holder, waiter } = await stuckKey("it-stuck");
 
     for (let i = 0; i < 3; i++) expect((await pass()).stuck).toBe(1);
     let inc = await incident();
@@ -108,18 +114,7 @@ describe("stuck-lock incident lifecycle", () => {
   });
 
   it("a pass while a release is under way (not audited yet) leaves the incident open; the next one names the release", async () => {
-    process.env.LOCKBOARD_STUCK_AFTER_SECONDS = "0.3";
-    const prisma = getPrisma();
-    const source = await upsertSource(prisma, { name: `it-stuck-inflight-${Date.now()}`, kind: "postgres", url: embeddedUrl });
-    const pass = async () => expect((await sampleAllLockSources(prisma, undefined, [source.name]))[0]).toMatchObject({ ok: true });
-    const incident = () => prisma.incident.findFirstOrThrow({ where: { sourceId: source.id, kind: ADVISORY_LOCK_STUCK } });
-    const key = randomBigKey();
-    const holder = await open();
-    const waiter = await open();
-    await holder.client.query("SELECT pg_advisory_lock($1)", [key.toString()]);
-    void startWaiting(waiter, "SELECT pg_advisory_lock($1)", [key.toString()]);
-    await waitUntilWaiting(embeddedUrl, [waiter.pid]);
-    await sleep(400);
+    const { prisma, source, pass, incident, holder, waiter } = await stuckKey("it-stuck-inflight");
     await pass();
     expect((await incident()).status).toBe("open");
 
