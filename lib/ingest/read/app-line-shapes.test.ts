@@ -143,6 +143,17 @@ describe("errors over several lines", () => {
   });
 });
 
+describe("JSON exports whose line sits under another key", () => {
+  it("Supabase's `event_message` and a shipper's `log` are the message", () => {
+    const r = read([
+      JSON.stringify({ event_message: 'duplicate key value violates unique constraint "visits_pkey"', id: "a1", timestamp: "2026-12-01T10:00:00Z" }),
+      JSON.stringify({ log: "2026-12-01 10:00:01,000 ERROR OSError: [Errno 24] Too many open files", source: "stderr" }),
+    ]);
+    expect(r.kinds).toEqual(["duplicate_key", "fd_exhaustion"]);
+    expect(r.records[0].message).toBe('duplicate key value violates unique constraint "visits_pkey"');
+  });
+});
+
 describe("pools and engines at their limits", () => {
   it.each([
     ["HikariCP", "HikariPool-1 - Connection is not available, request timed out after 30004ms.", "pool_timeout"],

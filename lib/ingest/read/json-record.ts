@@ -165,7 +165,8 @@ function errorOf(o: Json): { text: string; code?: string; json?: Json } {
 
 /** Application JSON lines: pino, winston, bunyan, python-json-logger, structlog, zap. */
 function fromApp(o: Json, base: Base): LogRecord {
-  const message = str(o.msg) ?? str(o.message) ?? str(o.event) ?? (typeof o.body === "string" ? o.body : "") ?? "";
+  // `event_message`: Supabase's log export; `log`: Fluent Bit's and other shippers' line.
+  const message = str(o.msg) ?? str(o.message) ?? str(o.event) ?? str(o.event_message) ?? str(o.log) ?? (typeof o.body === "string" ? o.body : "") ?? "";
   const level = levelName(o.level ?? o.levelname ?? o.severity ?? o["log.level"] ?? o.lvl);
   const err = errorOf(o);
   const status = [isObj(o.res) ? o.res.statusCode : undefined, o.statusCode, o.status, o.status_code].find((v) => typeof v === "number");
