@@ -89,6 +89,7 @@ describe("container runtime envelopes", () => {
     const r = readText([docker(pgStderr[5], 0), "2026-12-01 10:00:05.000 UTC [45] ERROR:  deadlock detected", docker(pgStderr[5], 1)].join("\n"));
     expect(r.detection?.envelope).toBe("Docker json-file");
     expect(r.kinds).toEqual(["deadlock", "deadlock", "deadlock"]);
+    expect(r.records.map((x) => x.fields.envelope ?? null)).toEqual(["Docker json-file", null, "Docker json-file"]);
     const pino = readText(
       JSON.stringify({
         level: 50,

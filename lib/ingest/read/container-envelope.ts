@@ -83,10 +83,10 @@ export class EnvelopeParser implements LogParser {
             r.fields.timeFromEnvelope = true;
           }
           r.fields.stream = m.stream;
+          r.fields.envelope = ENVELOPE_NAMES[envelope];
           // A line the runtime split is one line inside, several in the file.
           r.lines += m.joined;
         }
-        r.fields.envelope = ENVELOPE_NAMES[envelope];
         sink.record(r);
       },
       unparsed: (u) => sink.unparsed({ ...u, lines: u.lines + (this.meta.get(u.offset)?.joined ?? 0) }),
