@@ -128,11 +128,10 @@ const ENTITY_BATCH = 5_000;
  * this row). In batches, oldest rows first, so a pass holds few row locks at a time; bounded per
  * pass, the rest next pass. (Entity is the one table that grows with every new key, a session id
  * or message id a line: without this the store grows however its events are dropped.)
- * Only entities also unseen for a day: a batch naming one as old as that holds it first
- * (RESOLVE_ENTITIES), and the SKIP LOCKED delete passes it by.
+ * A batch that found one of them before it went writes itself again (MISSING_ENTITIES).
  */
 export async function pruneEntities(c: pg.ClientBase, nowMs = Date.now(), retention = retentionFromEnv(), maxBatches = 200): Promise<number> {
-  const before = new Date(Math.min(cutoffOf(nowMs, retention.signal), nowMs - DAY_MS));
+  const before = new Date(cutoffOf(nowMs, retention.signal));
   let deleted = 0;
   for (let i = 0; i < maxBatches; i++) {
     const res = await c.query(

@@ -117,23 +117,14 @@ export const UPSERT_INCIDENTS = `
   ${rollupCtes("$1")}
   SELECT id, "fingerprint" FROM up`;
 
-/** The retention pass prunes only entities unseen for a day (lib/store/event-partitions.ts): a batch holds those unseen for this long, an hour of slack for clocks. */
-export const ENTITY_STALE_HOURS = 23;
-
 /**
  * Entities the same way, ids up front. A new entity is inserted with its batch's first/last seen
- * already (`fresh`), so only entities stored before need widening at the end. An entity the
- * retention pass could be deleting (not seen for ENTITY_STALE_HOURS) is held with FOR KEY SHARE,
- * which its SKIP LOCKED delete passes by; one it deleted meanwhile is left out, and the writer
- * asks again (write-batch.ts), which inserts it anew: no link ever names a deleted entity.
+ * already (`fresh`), so only entities stored before need widening at the end.
  */
 export const RESOLVE_ENTITIES = `
   WITH found AS MATERIALIZED (
-    SELECT w.*, e.id, e."lastSeen" < now() - interval '${ENTITY_STALE_HOURS} hours' AS stale
-    FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS w(typ, val, first, last)
-    LEFT JOIN LATERAL (SELECT e.id, e."lastSeen" FROM "Entity" e WHERE e."type" = w.typ AND e."value" = w.val) e ON true),
-  held AS (
-    SELECT e.id FROM "Entity" e WHERE e.id = ANY(ARRAY(SELECT f.id FROM found f WHERE f.stale)) ORDER BY e.id FOR KEY SHARE OF e),
+    SELECT w.*, ${ENTITY_ID} AS id
+    FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS w(typ, val, first, last)),
   ins AS (
     INSERT INTO "Entity" ("type","value","firstSeen","lastSeen")
     SELECT f.typ, f.val, f.first, f.last FROM found f WHERE f.id IS NULL
@@ -142,7 +133,7 @@ export const RESOLVE_ENTITIES = `
     RETURNING id, "type", "value")
   SELECT id, "type", "value", true AS fresh FROM ins
   UNION ALL
-  SELECT f.id, f.typ, f.val, false FROM found f WHERE f.id IS NOT NULL AND (NOT f.stale OR f.id IN (SELECT id FROM held))`;
+  SELECT f.id, f.typ, f.val, false FROM found f WHERE f.id IS NOT NULL`;
 
 export const SELECT_ENTITIES = `
   SELECT f.id, f.typ AS "type", f.val AS "value"
@@ -164,6 +155,15 @@ export const WIDEN_ENTITIES = `
     ORDER BY e.id
     FOR UPDATE OF e)
   UPDATE "Entity" e SET "firstSeen" = LEAST(e."firstSeen", w.first), "lastSeen" = GREATEST(e."lastSeen", w.last) FROM w WHERE e.id = w.id`;
+
+/**
+ * Of the stored entities a batch links to, how many are gone. Run after WIDEN_ENTITIES, in a
+ * statement of its own (a snapshot taken after any wait): the retention pass may have deleted one
+ * since this batch found it (an entity unseen for the whole retention, back in the very pass that
+ * prunes it). The batch is then written again, which stores the entity anew.
+ */
+export const MISSING_ENTITIES = `
+  SELECT count(*)::int AS n FROM unnest($1::int[]) AS w(id) WHERE NOT EXISTS (SELECT 1 FROM "Entity" e WHERE e.id = w.id)`;
 
 /** How an entity is found again in the maps of one batch. */
 export const entityKey = (type: string, value: string) => `${type}\u0000${value}`;

@@ -12,6 +12,7 @@ import {
   SELECT_INCIDENTS,
   UPSERT_INCIDENTS,
   WIDEN_ENTITIES,
+  MISSING_ENTITIES,
   entityKey,
 } from "./event-sql";
 import { type EncodedBatch, EVENT_COLUMNS } from "./encoded-batch";
@@ -201,7 +202,12 @@ async function finishIn(c: pg.Client, b: EncodedBatch, r: Resolved, fresh: Uint8
     widen.firsts.push(seen.firsts[j]);
     widen.lasts.push(seen.lasts[j]);
   }
-  if (widen.ids.length > 0) await c.query(WIDEN_ENTITIES, [widen.ids, widen.firsts, widen.lasts]);
+  if (widen.ids.length > 0) {
+    await c.query(WIDEN_ENTITIES, [widen.ids, widen.firsts, widen.lasts]);
+    // Pruned since this batch found it: written again (the writer retries a 40001), storing it anew.
+    const [{ n }] = (await c.query<{ n: number }>(MISSING_ENTITIES, [widen.ids])).rows;
+    if (n > 0) throw Object.assign(new Error(`ingest: ${n} entities of this batch were pruned while it was written`), { code: "40001" });
+  }
   return { inserted, duplicates: b.length - inserted, incidents: inc.fps.length };
 }
 
