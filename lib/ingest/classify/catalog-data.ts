@@ -129,6 +129,8 @@ export const BUILTIN_CATALOG: CatalogEntrySpec[] = [
     title: "Connection pool timeout",
     family: "exhaustion",
     codes: ["P2024"],
+    // A client's pool says these, never the database server: PostgreSQL's lines are not scanned for them.
+    formats: ["app", "otlp", "syslog", "mongodb"],
     pattern: String.raw`timeout exceeded when trying to connect|Timed out fetching a new connection from the connection pool|QueuePool limit of size \d+ overflow \d+ reached|Connection pool timeout|Connection is not available, request timed out after \d+ ?ms|Timed out while checking out a connection from connection pool|MongoWaitQueue(?:Timeout|Full)Error|could not obtain a connection from the pool within|Timeout acquiring a connection\. The pool is probably full|couldn't get a connection after [\d.]+ sec|Timeout waiting for idle object|ConnectionAcquireTimeoutError`,
   },
   {
