@@ -109,8 +109,11 @@ test("the Overview's range is in the URL, fitted to the data by default, zoomabl
   const chart = page.getByTestId("kinds-chart");
   await expect(page.getByTestId("range-fitted")).toBeVisible({ timeout: 15_000 });
   await expect(ranges.locator('[aria-pressed="true"]')).toHaveText(expected);
-  // The demo's data fills the chart: the window reaches back no further than the preset that fits.
-  expect(await spanOf(chart)).toBeLessThanOrEqual(presets.find(([r]) => r === expected)![1] + 10 * MIN);
+  // The demo's data fills the chart: the window reaches back no further than the preset that fits,
+  // its start aligned down to a whole bucket (30 min at 24h).
+  const { range } = (await (await request.get("/api/overview")).json()) as { range: { bucketMs: number; preset: string } };
+  expect(range.preset).toBe(expected);
+  expect(await spanOf(chart)).toBeLessThanOrEqual(presets.find(([r]) => r === expected)![1] + range.bucketMs);
 
   await ranges.getByRole("button", { name: "1h" }).click();
   await expect(page).toHaveURL(/[?&]range=1h/);
