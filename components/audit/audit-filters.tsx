@@ -3,7 +3,8 @@
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useAuditFacets, type AuditFilters } from "@/components/data/audit-query";
-import { FILTER_INPUT, toLocalInput } from "@/components/ui/filter-form";
+import { FILTER_INPUT } from "@/components/ui/filter-form";
+import { WindowFields } from "@/components/ui/window-fields";
 import { AUDIT_ACTIONS } from "@/lib/audit/action-names";
 import { actorWords, AUDIT_FILTER_KEYS } from "@/lib/audit/audit-values";
 import type { AuditFacetValue } from "@/lib/audit/list-audit-facets";
@@ -146,15 +147,7 @@ export function AuditFiltersBar({ filters: shown }: { filters: AuditFilters }) {
       </Select>
       {custom && (
         <form onSubmit={applyTimes} className="flex items-end gap-2" aria-label="Audit time range" key={`${filters.from}-${filters.to}`}>
-          <label className="flex flex-col gap-1 text-xs text-slate-500">
-            From
-            <input type="datetime-local" name="from" defaultValue={toLocalInput(filters.from)} className={FILTER_INPUT} />
-          </label>
-          <label className="flex flex-col gap-1 text-xs text-slate-500">
-            To
-            <input type="datetime-local" name="to" defaultValue={toLocalInput(filters.to)} className={FILTER_INPUT} />
-          </label>
-          <button className="rounded bg-slate-900 px-3 py-1 text-white dark:bg-slate-100 dark:text-slate-900">Apply</button>
+          <WindowFields from={filters.from} to={filters.to} labelClassName="text-xs text-slate-500" />
         </form>
       )}
       {sp.size > 0 && (

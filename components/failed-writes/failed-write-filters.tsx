@@ -3,7 +3,8 @@
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import type { FormEvent } from "react";
 import type { FailedWriteFilters } from "@/components/data/failed-writes-query";
-import { FILTER_INPUT, formFilters, toLocalInput } from "@/components/ui/filter-form";
+import { FILTER_INPUT, formFilters } from "@/components/ui/filter-form";
+import { WindowFields } from "@/components/ui/window-fields";
 import { ERROR_KINDS } from "@/lib/replay/error-kinds";
 
 const STATUSES = ["pending", "replaying", "applied", "already_present", "conflict", "failed"];
@@ -51,21 +52,7 @@ export function FailedWriteFiltersBar({ filters }: { filters: FailedWriteFilters
         Namespace
         <input name="namespace" defaultValue={filters.namespace ?? ""} className={FILTER_INPUT} placeholder="db.collection" />
       </label>
-      <label className="flex flex-col gap-1">
-        From
-        <input type="datetime-local" name="from" defaultValue={toLocalInput(filters.from)} className={FILTER_INPUT} />
-      </label>
-      <label className="flex flex-col gap-1">
-        To
-        <input type="datetime-local" name="to" defaultValue={toLocalInput(filters.to)} className={FILTER_INPUT} />
-      </label>
-      <label className="flex flex-col gap-1">
-        Search
-        <input name="q" defaultValue={filters.q ?? ""} className={FILTER_INPUT} placeholder="key or content" />
-      </label>
-      <button type="submit" className="rounded bg-slate-800 px-3 py-1.5 text-white dark:bg-slate-200 dark:text-slate-900">
-        Apply
-      </button>
+      <WindowFields from={filters.from} to={filters.to} search={{ value: filters.q, placeholder: "key or content" }} />
     </form>
   );
 }

@@ -4,7 +4,8 @@ import { usePathname, useRouter } from "next/navigation";
 import type { FormEvent } from "react";
 import { exportUrl, filterParams, type IncidentFilters } from "@/components/data/incidents-query";
 import { useSources } from "@/components/data/sources-query";
-import { FILTER_INPUT, formFilters, toLocalInput } from "@/components/ui/filter-form";
+import { FILTER_INPUT, formFilters } from "@/components/ui/filter-form";
+import { WindowFields } from "@/components/ui/window-fields";
 import { INCIDENT_LIST_RANGES } from "@/lib/vocabulary/time-ranges";
 import { KIND_LABEL } from "./status-badge";
 
@@ -68,21 +69,7 @@ export function IncidentFiltersBar({ filters }: { filters: IncidentFilters }) {
           ))}
         </select>
       </label>
-      <label className="flex flex-col gap-1">
-        From
-        <input type="datetime-local" name="from" defaultValue={toLocalInput(filters.from)} className={FILTER_INPUT} />
-      </label>
-      <label className="flex flex-col gap-1">
-        To
-        <input type="datetime-local" name="to" defaultValue={toLocalInput(filters.to)} className={FILTER_INPUT} />
-      </label>
-      <label className="flex flex-col gap-1">
-        Search
-        <input name="q" defaultValue={filters.q ?? ""} className={FILTER_INPUT} placeholder="title, kind, fingerprint" />
-      </label>
-      <button type="submit" className="rounded bg-slate-800 px-3 py-1.5 text-white dark:bg-slate-200 dark:text-slate-900">
-        Apply
-      </button>
+      <WindowFields from={filters.from} to={filters.to} search={{ value: filters.q, placeholder: "title, kind, fingerprint" }} />
       {Object.values(filters).some(Boolean) && (
         <button type="button" onClick={() => go({})} className="rounded px-2 py-1.5 text-slate-600 underline dark:text-slate-400">
           Clear

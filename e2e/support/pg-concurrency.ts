@@ -1,8 +1,10 @@
-import pg from "pg";
 import {
+  codeOf,
+  connect,
   createAccounts,
   logMarker,
   provokeAdvisoryWait,
+  provokeConnectionExhaustion,
   provokeDeadlock,
   provokeRowLockTimeout,
   provokeSerializationFailure,
@@ -16,22 +18,9 @@ import { provokeUniqueViolation } from "./pg-provoke";
  * reserved. Returns the SQLSTATE each client saw.
  */
 
-async function client(url: string): Promise<pg.Client> {
-  const c = new pg.Client({ connectionString: url });
-  c.on("error", () => {});
-  await c.connect();
-  return c;
-}
-
-const codeOf = (p: Promise<unknown>) =>
-  p.then(
-    () => null,
-    (e: { code?: string }) => e.code ?? "unknown",
-  );
-
 /** A row lock waited for past deadlock_timeout, then granted: `still waiting`, then `acquired`. */
 export async function provokeLockAcquired(url: string, table: string): Promise<string | null> {
-  const [a, b] = await Promise.all([client(url), client(url)]);
+  const [a, b] = await Promise.all([connect(url), connect(url)]);
   try {
     await a.query("BEGIN");
     await a.query(`SELECT 1 FROM ${table} WHERE id = 1 FOR UPDATE`);
@@ -46,7 +35,7 @@ export async function provokeLockAcquired(url: string, table: string): Promise<s
 
 /** 55P03 `could not obtain lock on row in relation`: SELECT … FOR UPDATE NOWAIT on a locked row. */
 export async function provokeNowait(url: string, table: string): Promise<string | null> {
-  const [a, b] = await Promise.all([client(url), client(url)]);
+  const [a, b] = await Promise.all([connect(url), connect(url)]);
   try {
     await a.query("BEGIN");
     await a.query(`SELECT 1 FROM ${table} WHERE id = 2 FOR UPDATE`);
@@ -60,7 +49,7 @@ export async function provokeNowait(url: string, table: string): Promise<string 
 
 /** WARNING 55P03 `skipping vacuum of "t" --- lock not available`: VACUUM (SKIP_LOCKED) on a table held exclusively. */
 export async function provokeVacuumSkipped(url: string, table: string): Promise<string | null> {
-  const [a, b] = await Promise.all([client(url), client(url)]);
+  const [a, b] = await Promise.all([connect(url), connect(url)]);
   try {
     await a.query("BEGIN");
     await a.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
@@ -73,49 +62,6 @@ export async function provokeVacuumSkipped(url: string, table: string): Promise<
 }
 
 export type ConcurrencyCodes = Record<string, unknown>;
-
-/**
- * 53300 three ways (`too many connections for role`, `remaining connection slots are reserved…`,
- * `sorry, too many clients already`) on a server with 8 slots, 2 reserved. The session that counts
- * the slots is the one that keeps the role admin: a backend frees its slot a moment after its
- * client hangs up, so it first waits until no other session of earlier steps is left.
- */
-async function provokeExhaustion(url: string, maxConnections = 8, reserved = 2): Promise<string[]> {
-  const admin = await client(url);
-  const role = `lb_app_${Date.now().toString(36)}`;
-  const roleUrl = (r: string) => Object.assign(new URL(url), { username: r, password: "app-pass" }).toString();
-  const held: pg.Client[] = [];
-  const codes: string[] = [];
-  // Until only the sessions held here remain (a refused one also takes a moment to leave).
-  const settle = async () => {
-    for (let i = 0; i < 200; i++) {
-      const r = await admin.query<{ n: string }>(
-        "SELECT count(*) AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
-      );
-      if (Number(r.rows[0].n) === held.length) return;
-      await new Promise((res) => setTimeout(res, 50));
-    }
-  };
-  try {
-    await settle();
-    await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'app-pass'`);
-    await admin.query(`CREATE ROLE ${role}_one LOGIN PASSWORD 'app-pass' CONNECTION LIMIT 1`);
-    held.push(await client(roleUrl(`${role}_one`)));
-    codes.push((await codeOf(client(roleUrl(`${role}_one`)).then((c) => c.end()))) ?? "none");
-    await settle();
-    while (held.length < maxConnections - reserved - 1) held.push(await client(url));
-    codes.push((await codeOf(client(roleUrl(role)).then((c) => c.end()))) ?? "none");
-    await settle();
-    while (held.length < maxConnections - 1) held.push(await client(url));
-    codes.push((await codeOf(client(url).then((c) => c.end()))) ?? "none");
-  } finally {
-    await Promise.all(held.map((c) => c.end().catch(() => {})));
-    await admin.query(`DROP ROLE IF EXISTS ${role}`).catch(() => {});
-    await admin.query(`DROP ROLE IF EXISTS ${role}_one`).catch(() => {});
-    await admin.end();
-  }
-  return codes;
-}
 
 /** Runs each provocation in turn, then an ERROR carrying `marker` to wait for in the log files. */
 export async function provokeConcurrencySet(url: string, marker: string): Promise<ConcurrencyCodes> {
@@ -131,7 +77,7 @@ export async function provokeConcurrencySet(url: string, marker: string): Promis
   codes.advisory = await provokeAdvisoryWait(url, 4242);
   codes.statement = await provokeStatementTimeout(url);
   codes.vacuum = await provokeVacuumSkipped(url, "account");
-  codes.connections = await provokeExhaustion(url);
+  codes.connections = await provokeConnectionExhaustion(url, 8, 2);
   await logMarker(url, marker);
   return codes;
 }

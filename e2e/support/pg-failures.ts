@@ -6,7 +6,7 @@ import pg from "pg";
  * are logged too. Every helper cleans up its sessions.
  */
 
-async function connect(url: string, settings: Record<string, string> = {}): Promise<pg.Client> {
+export async function connect(url: string, settings: Record<string, string> = {}): Promise<pg.Client> {
   const c = new pg.Client({ connectionString: url });
   c.on("error", () => {});
   await c.connect();
@@ -14,7 +14,7 @@ async function connect(url: string, settings: Record<string, string> = {}): Prom
   return c;
 }
 
-const codeOf = (p: Promise<unknown>) =>
+export const codeOf = (p: Promise<unknown>) =>
   p.then(
     () => null,
     (e: { code?: string }) => e.code ?? "unknown",
@@ -99,23 +99,37 @@ export async function provokeStatementTimeout(url: string): Promise<string | nul
 }
 
 /**
- * 53300 three ways: `sorry, too many clients already` (every slot taken), `remaining connection
- * slots are reserved…` (a non-superuser when only reserved slots are left), `too many connections
- * for role` (CONNECTION LIMIT). Needs a server with a small max_connections. Returns the codes.
+ * 53300 three ways (`too many connections for role`, `remaining connection slots are reserved…`,
+ * `sorry, too many clients already`) on a server with `maxConnections` slots, `reserved` of them reserved. The session that counts
+ * the slots is the one that keeps the role admin: a backend frees its slot a moment after its
+ * client hangs up, so it first waits until no other session of earlier steps is left.
  */
 export async function provokeConnectionExhaustion(url: string, maxConnections: number, reserved: number): Promise<string[]> {
+  const admin = await connect(url);
   const role = `lb_app_${Date.now().toString(36)}`;
   const roleUrl = (r: string) => Object.assign(new URL(url), { username: r, password: "app-pass" }).toString();
-  const admin = await connect(url);
   const held: pg.Client[] = [];
   const codes: string[] = [];
+  // Until only the sessions held here remain (a refused one also takes a moment to leave).
+  const settle = async () => {
+    for (let i = 0; i < 200; i++) {
+      const r = await admin.query<{ n: string }>(
+        "SELECT count(*) AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
+      );
+      if (Number(r.rows[0].n) === held.length) return;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  };
   try {
+    await settle();
     await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'app-pass'`);
     await admin.query(`CREATE ROLE ${role}_one LOGIN PASSWORD 'app-pass' CONNECTION LIMIT 1`);
     held.push(await connect(roleUrl(`${role}_one`)));
     codes.push((await codeOf(connect(roleUrl(`${role}_one`)).then((c) => c.end()))) ?? "none");
+    await settle();
     while (held.length < maxConnections - reserved - 1) held.push(await connect(url));
     codes.push((await codeOf(connect(roleUrl(role)).then((c) => c.end()))) ?? "none");
+    await settle();
     while (held.length < maxConnections - 1) held.push(await connect(url));
     codes.push((await codeOf(connect(url).then((c) => c.end()))) ?? "none");
   } finally {

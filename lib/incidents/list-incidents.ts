@@ -31,17 +31,8 @@ export type IncidentSummary = {
   spark: number[];
 };
 
-type IncidentRow = {
-  id: number;
-  kind: string;
-  title: string;
-  subject: string | null;
-  source: string | null;
-  count: number;
-  rate: number;
-  status: string;
-  regression: boolean;
-  statusChangedBy: string | null;
+/** A summary as the store answers it: times as Dates, and no sparkline yet. */
+type IncidentRow = Omit<IncidentSummary, "statusChangedAt" | "firstSeen" | "lastSeen" | "spark"> & {
   statusChangedAt: Date | null;
   firstSeen: Date;
   lastSeen: Date;

@@ -68,64 +68,84 @@ export function stringifyBounded(v: unknown, max = MAX_JSON_DEPTH): string {
   return JSON.stringify(cut(v, 1));
 }
 
-/** PostgreSQL's jsonlog (15+): the same keys as csvlog, named. */
-function fromPgJson(o: Json, base: Base): LogRecord {
-  const level = String(o.error_severity);
-  const fields: Json = { pid: Number(o.pid) || 0 };
-  if (o.user) fields.user = o.user;
-  if (o.dbname) fields.db = o.dbname;
-  if (o.application_name) fields.app = o.application_name;
-  if (o.backend_type) fields.backendType = o.backend_type;
-  if (o.session_id) fields.session = o.session_id;
-  if (o.txid) fields.xid = String(o.txid);
+/** The session columns csvlog, jsonlog and CloudNativePG share, under each format's own key names. */
+function pgSessionFields(pid: unknown, user: unknown, db: unknown, app: unknown, backendType: unknown, session: unknown, xid: unknown): Json {
+  const fields: Json = { pid: Number(pid) || 0 };
+  if (user) fields.user = user;
+  if (db) fields.db = db;
+  if (app) fields.app = app;
+  if (backendType) fields.backendType = backendType;
+  if (session) fields.session = session;
+  if (xid && xid !== "0") fields.xid = String(xid);
+  return fields;
+}
+
+type PgParts = {
+  format: string;
+  time: Date | null;
+  level: string;
+  message: unknown;
+  fields: Json;
+  code: unknown;
+  detail: unknown;
+  hint: unknown;
+  context: unknown;
+  statement: unknown;
+};
+
+/** A PostgreSQL record from named columns: SQLSTATE 00000 is no error code, and empty parts are left out. */
+function pgRecord(base: Base, p: PgParts): LogRecord {
   const rec: LogRecord = {
     offset: base.offset,
     lines: base.lines,
     raw: base.raw,
+    format: p.format,
+    time: p.time,
+    level: p.level,
+    severity: severityOf(p.level),
+    message: str(p.message) ?? "",
+    fields: p.fields,
+  };
+  if (p.code && p.code !== "00000") rec.code = String(p.code);
+  if (p.detail) rec.detail = String(p.detail);
+  if (p.hint) rec.hint = String(p.hint);
+  if (p.context) rec.context = String(p.context);
+  if (p.statement) rec.statement = String(p.statement);
+  return rec;
+}
+
+/** PostgreSQL's jsonlog (15+): the same keys as csvlog, named. */
+function fromPgJson(o: Json, base: Base): LogRecord {
+  return pgRecord(base, {
     format: "pg-json",
     time: validTime(parsePgTimestampFast(String(o.timestamp))),
-    level,
-    severity: severityOf(level),
-    message: str(o.message) ?? "",
-    fields,
-  };
-  if (o.state_code && o.state_code !== "00000") rec.code = String(o.state_code);
-  if (o.detail) rec.detail = String(o.detail);
-  if (o.hint) rec.hint = String(o.hint);
-  if (o.context) rec.context = String(o.context);
-  if (o.statement) rec.statement = String(o.statement);
-  return rec;
+    level: String(o.error_severity),
+    message: o.message,
+    fields: pgSessionFields(o.pid, o.user, o.dbname, o.application_name, o.backend_type, o.session_id, o.txid),
+    code: o.state_code,
+    detail: o.detail,
+    hint: o.hint,
+    context: o.context,
+    statement: o.statement,
+  });
 }
 
 /** CloudNativePG: `{level, ts, logger: "postgres", msg: "record", record: {csvlog's columns, named}}`; the record is the event. */
 function fromCnpg(o: Json, r: Json, base: Base): LogRecord {
-  const level = String(r.error_severity);
-  const fields: Json = { pid: Number(r.process_id) || 0 };
-  if (r.user_name) fields.user = r.user_name;
-  if (r.database_name) fields.db = r.database_name;
-  if (r.application_name) fields.app = r.application_name;
-  if (r.backend_type) fields.backendType = r.backend_type;
-  if (r.session_id) fields.session = r.session_id;
-  if (r.transaction_id && r.transaction_id !== "0") fields.xid = String(r.transaction_id);
+  const fields = pgSessionFields(r.process_id, r.user_name, r.database_name, r.application_name, r.backend_type, r.session_id, r.transaction_id);
   if (typeof o.logging_pod === "string") fields.pod = o.logging_pod;
-  const time = typeof r.log_time === "string" ? validTime(parsePgTimestampFast(r.log_time)) : timeOf(o.ts);
-  const rec: LogRecord = {
-    offset: base.offset,
-    lines: base.lines,
-    raw: base.raw,
+  return pgRecord(base, {
     format: "pg-cnpg",
-    time,
-    level,
-    severity: severityOf(level),
-    message: str(r.message) ?? "",
+    time: typeof r.log_time === "string" ? validTime(parsePgTimestampFast(r.log_time)) : timeOf(o.ts),
+    level: String(r.error_severity),
+    message: r.message,
     fields,
-  };
-  if (r.sql_state_code && r.sql_state_code !== "00000") rec.code = String(r.sql_state_code);
-  if (r.detail) rec.detail = String(r.detail);
-  if (r.hint) rec.hint = String(r.hint);
-  if (r.context) rec.context = String(r.context);
-  if (r.query) rec.statement = String(r.query);
-  return rec;
+    code: r.sql_state_code,
+    detail: r.detail,
+    hint: r.hint,
+    context: r.context,
+    statement: r.query,
+  });
 }
 
 /** MongoDB 4.4+ structured log: {t:{$date}, s, c, id, ctx, msg, attr}. */
