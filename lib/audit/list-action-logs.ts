@@ -3,6 +3,7 @@ import { z } from "zod";
 import { int4IdParam, isoDateTimeParam, textParam } from "../http/params";
 import type { PrismaClient } from "../store/generated/client";
 import { describeAction } from "./describe-action";
+import type { AuditRowLike } from "./audit-values";
 
 /** The Audit page's relative time ranges: kept relative in the URL, so a reload shows the last hour again. */
 export const AUDIT_RANGES = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 } as const;
@@ -24,17 +25,9 @@ export const ListActionLogsQuerySchema = z.object({
 });
 export type ListActionLogsQuery = z.infer<typeof ListActionLogsQuerySchema>;
 
-export type ActionLogRow = {
+export type ActionLogRow = AuditRowLike & {
   id: number;
   at: string;
-  actor: string;
-  action: string;
-  source: string | null;
-  target: unknown;
-  reason: string | null;
-  before: unknown;
-  outcome: string;
-  detail: unknown;
   /** The row as one sentence (lib/audit/describe-action.ts). */
   sentence: string;
 };
