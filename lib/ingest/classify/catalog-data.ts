@@ -54,7 +54,9 @@ export const BUILTIN_CATALOG: CatalogEntrySpec[] = [
     title: "Lock timeout",
     family: "lock",
     codes: ["55P03", "LockTimeout"],
-    pattern: String.raw`canceling statement due to lock timeout|could not obtain lock on|Unable to acquire (?:IX |IS |X |S )?lock|LockTimeout`,
+    // Also an application's own words when its lock (an advisory lock it polls for, a Redis or
+    // row lock it retries) was not had in time, and MySQL's, as an application relays it.
+    pattern: String.raw`canceling statement due to lock timeout|could not obtain lock on|Unable to acquire (?:IX |IS |X |S )?lock|LockTimeout|\b(?:[Cc]ould not|[Cc]ouldn't|[Ff]ailed to|[Uu]nable to|[Cc]annot) (?:acquire|obtain|get|take) (?:the |an? )?(?:advisory |distributed |row |table )?lock\b|\b[Tt]imed out (?:waiting for|acquiring) (?:the |an? )?(?:advisory )?lock\b|Lock wait timeout exceeded`,
   },
   {
     // A conflict with WAL replay on a standby: 40001 or 40P01 (shared with the two above, which the

@@ -37,7 +37,9 @@ const EXTRACTORS: ((r: LogRecord, text: string, out: Found) => void)[] = [
     const c =
       (r.message.includes("constraint") ? constraintFromMessage(r.message) : null) ?? (typeof r.fields.constraint === "string" ? r.fields.constraint : null);
     if (c) out.label ??= c;
-    if (r.detail?.includes("Key (")) out.entities.push(...entitiesFromPgKeyDetail(r.detail));
+    // An application's log carries PostgreSQL's DETAIL line in its text (an ORM's message, a driver's error fields).
+    const detail = r.detail ?? (r.text?.includes("Key (") ? r.text : undefined);
+    if (detail?.includes("Key (")) out.entities.push(...entitiesFromPgKeyDetail(detail));
   },
   (r, text, out) => {
     if (!text.includes("E11000")) return;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { normalizeRecord } from "../classify/normalize-record";
 import { readText } from "./fixture-harness";
 
 // Application log shapes as their frameworks document them (Go's log package, nginx's error_log,
@@ -37,6 +38,30 @@ describe("application stamps and headers", () => {
       ["duplicate_key", "ERROR", "2026-12-01T10:00:00.223Z", 2],
     ]);
     expect(r.records[1].text).toContain("Key (id)=(7d2c) already exists.");
+    // The key the DETAIL line names is the incident's entity, as in PostgreSQL's own log.
+    const ev = normalizeRecord(r.records[1], "k", "app", file);
+    expect(ev.entities.map((e) => [e.type, e.value])).toEqual([["id", "7d2c"]]);
+  });
+
+  it("Rails' error in parentheses: the DETAIL and the closing bracket belong to the one record", () => {
+    const r = read([
+      'E, [2026-12-01T10:00:00.123456 #1234] ERROR -- : ActiveRecord::RecordNotUnique (PG::UniqueViolation: ERROR:  duplicate key value violates unique constraint "index_users_on_email"',
+      "DETAIL:  Key (email)=(a@b.c) already exists.",
+      ")",
+      "E, [2026-12-01T10:00:01.000000 #1234] ERROR -- : Completed 500 Internal Server Error in 12ms",
+    ]);
+    expect(r.unparsed).toEqual([]);
+    expect(rows(r)).toEqual([
+      ["duplicate_key", "ERROR", "2026-12-01T10:00:00.123Z", 3],
+      ["unclassified", "ERROR", "2026-12-01T10:00:01.000Z", 1],
+    ]);
+    expect(normalizeRecord(r.records[0], "k", "app", file).entities.map((e) => [e.type, e.value])).toEqual([["email", "a@b.c"]]);
+  });
+
+  it("a lone bracket with no record before it is kept unparsed, not made an event", () => {
+    const r = read([")", "}"]);
+    expect(r.records).toEqual([]);
+    expect(r.unparsed.map((u) => u.raw)).toEqual([")", "}"]);
   });
 
   it("an access log line: its status gives the level, a 429 is HTTP 429", () => {
@@ -173,8 +198,17 @@ describe("pools and engines at their limits", () => {
       "storage_busy",
     ],
     ["Go net/http", "http: Accept error: accept tcp [::]:8080: accept4: too many open files; retrying in 1s", "fd_exhaustion"],
+    // An application's own lock, not had in time: the metadata update guarded by pg_advisory_lock, retried three times.
+    ["an app's advisory lock", "could not acquire advisory lock user-metadata:42 after 3 retries (200ms each)", "lock_timeout"],
+    ["a distributed lock", "Failed to acquire distributed lock 'jobs:sync' within 5000 ms", "lock_timeout"],
+    ["MySQL, relayed", "SequelizeDatabaseError: Lock wait timeout exceeded; try restarting transaction", "lock_timeout"],
+    ["a lock wait given up", "Timed out waiting for lock on key user:7", "lock_timeout"],
   ])("%s", (_name, message, kind) => {
     const r = read([`2026-12-01 10:00:00,000 ERROR ${message}`]);
     expect(r.kinds).toEqual([kind]);
+  });
+
+  it.each(["acquired advisory lock user-metadata:42", "lock released after 12 ms", "Lock file written"])("%s is no lock timeout", (message) => {
+    expect(read([`2026-12-01 10:00:00,000 INFO ${message}`]).kinds).toEqual(["unclassified"]);
   });
 });

@@ -10,21 +10,54 @@ describe("format detection", () => {
     expect(describeDetection(d)).toBe("postgres stderr, prefix '%m [%p] %q%u@%d ' (2 of 3 sampled lines)");
   });
 
-  it("an unknown prefix falls back to application text, with the prefix most lines carried as a suggestion", () => {
+  it("an unknown prefix whose heads read as escapes is read as PostgreSQL stderr with that prefix", () => {
     const lines = [
       "2026-11-23 05:00:00 UTC [7] 10.0.0.1(5432) app@shop ERROR:  deadlock detected",
       "2026-11-23 05:00:01 UTC [8] 10.0.0.1(5433) app@shop LOG:  process 8 still waiting for ShareLock on transaction 1 after 1000.1 ms",
       "2026-11-23 05:00:01 UTC [8] 10.0.0.1(5433) app@shop DETAIL:  Process holding the lock: 7.",
     ];
+    expect(detectFormat(lines, {})).toMatchObject({
+      format: "pg-stderr",
+      prefix: "%t [%p] %r %u@%d ",
+      inferred: true,
+      matched: 3,
+      fellBack: false,
+    });
+    expect(describeDetection(detectFormat(lines, {}))).toBe("postgres stderr, prefix '%t [%p] %r %u@%d ' inferred from the lines (3 of 3 sampled lines)");
+  });
+
+  it("pgBadger's documented prefixes are known, and a prefix naming an escape twice reads", () => {
+    const badger = [
+      "2026-11-30 10:00:01 UTC [1234]: [2-1] user=app,db=shop,app=web,client=10.0.0.5 ERROR:  deadlock detected",
+      "2026-11-30 10:00:01 UTC [1234]: [3-1] user=app,db=shop,app=web,client=10.0.0.5 DETAIL:  Process 1234 waits for ShareLock on transaction 5; blocked by process 99.",
+    ];
+    expect(detectFormat(badger, {})).toMatchObject({
+      format: "pg-stderr",
+      prefix: "%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ",
+      shape: "PostgreSQL stderr",
+    });
+    const twice = ["2026-11-30 10:00:01 UTC [41] pid=41 ERROR:  deadlock detected", "2026-11-30 10:00:02 UTC [42] pid=42 LOG:  checkpoint starting: time"];
+    expect(detectFormat(twice, {})).toMatchObject({ format: "pg-stderr", prefix: "%t [%p] pid=%p ", matched: 2 });
+  });
+
+  it("an unknown prefix no escape explains falls back to application text, with the prefix most lines carried as a suggestion", () => {
+    // Each host name is literal text to the guess: the prefix it suggests reads only its own host's lines.
+    const lines = [
+      "2026-11-23 05:00:00 UTC [7] node-a ERROR:  deadlock detected",
+      "2026-11-23 05:00:01 UTC [8] node-a LOG:  process 8 still waiting for ShareLock on transaction 1 after 1000.1 ms",
+      "2026-11-23 05:00:01 UTC [9] node-b DETAIL:  Process holding the lock: 7.",
+      "2026-11-23 05:00:02 UTC [3] node-c LOG:  checkpoint starting: time",
+    ];
     const d = detectFormat(lines, {});
-    expect(d).toMatchObject({ format: "app", fellBack: true, suggestedPrefix: "%t [%p] %r %u@%d " });
-    expect(fallbackAdvice(d)).toContain("try --prefix '%t [%p] %r %u@%d '");
-    // The suggestion reads them.
-    expect(detectFormat(lines, { logLinePrefix: d.suggestedPrefix })).toMatchObject({ format: "pg-stderr", matched: 3, prefix: "%t [%p] %r %u@%d " });
+    expect(d).toMatchObject({ format: "app", fellBack: true, suggestedPrefix: "%t [%p] node-a " });
+    expect(fallbackAdvice(d)).toContain("try --prefix '%t [%p] node-a '");
+    // The suggestion reads its lines.
+    expect(detectFormat(lines, { logLinePrefix: d.suggestedPrefix })).toMatchObject({ format: "pg-stderr", matched: 2, prefix: "%t [%p] node-a " });
   });
 
   it("guesses the escapes of common heads", () => {
     expect(guessPrefix("2026-11-23 05:00:00.123 +01 [42] user=app,db=shop,app=psql ERROR:  x")).toBe("%m [%p] user=%u,db=%d,app=%a ");
+    expect(guessPrefix("2026-11-23 05:00:00 UTC [42]: [7-1] host=db1 ERROR:  x")).toBe("%t [%p]: [%l-1] host=%h ");
     expect(guessPrefix("just a line")).toBeNull();
   });
 

@@ -20,6 +20,10 @@ export const KNOWN_PREFIXES = [
   "%t-%c-",
   CLOUD_SQL_PREFIX,
   "%t [%p]: [%l-1] ",
+  // pgBadger's documented ones (its README asks for these so that it can read sessions and clients).
+  "%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ",
+  "%t [%p]: user=%u,db=%d,app=%a,client=%h ",
+  "%t [%p]: [%l-1] user=%u,db=%d ",
 ];
 /** For stderr also none at all (`log_line_prefix = ''`), tried last: any prefix that reads as many lines wins. */
 const STDERR_PREFIXES = [...KNOWN_PREFIXES, ""];
@@ -57,6 +61,8 @@ export type Detection = {
   /** The prefix most lines carried before `LEVEL:  `, written as log_line_prefix escapes (a --prefix to try). */
   suggestedPrefix?: string;
   bareNumbers?: "report" | "chunk";
+  /** The prefix is none of the known ones: it was read from the lines' heads (guessPrefix). */
+  inferred?: boolean;
   /** Given with --format: nothing was sniffed. */
   given?: boolean;
   /** A container runtime's envelope the lines came in ("Docker json-file", "Kubernetes CRI"): the rest describes what was inside. */
@@ -82,13 +88,18 @@ export function guessPrefix(line: string): string | null {
   return head
     .replace(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+(?: [A-Z]{2,5}| [+-]\d{2}(?::?\d{2})?)?/, "%m")
     .replace(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?: [A-Z]{2,5}| [+-]\d{2}(?::?\d{2})?)?/, "%t")
+    .replace(/\[\d+-\d+\]/, "[%l-1]")
     .replace(/\[\d+\]/, "[%p]")
     .replace(/\b[0-9a-f]{6,8}\.[0-9a-f]{1,8}\b/, "%c")
     .replace(/\b\d+\.\d+\.\d+\.\d+\(\d+\)/, "%r")
     .replace(/([\w$-]+|\[unknown\])@([\w$-]+|\[unknown\])/, "%u@%d")
     .replace(/user=[^,\s]*/, "user=%u")
     .replace(/db=[^,\s]*/, "db=%d")
-    .replace(/app=[^,\]\s]*/, "app=%a");
+    .replace(/app=[^,\]\s]*/, "app=%a")
+    .replace(/\b(client|host|remote)=[^,\]\s]*/, "$1=%h")
+    .replace(/\b(line|session_line)=\d+/, "$1=%l")
+    .replace(/\bsqlstate=[0-9A-Z]{5}/, "sqlstate=%e")
+    .replace(/\bpid=\d+/, "pid=%p");
 }
 
 function mostCommon(xs: (string | null)[]): string | undefined {
@@ -155,6 +166,15 @@ export function detectFormat(sample: string[], opts: { logLinePrefix?: string; f
       return { format: "pg-stderr", prefix: stderr.prefix, shape: "PostgreSQL stderr", matched: stderr.n, sampled, fellBack: false };
   }
   const suggestedPrefix = mostCommon(sample.map(guessPrefix));
+  // A prefix none of the known ones is (log_line_prefix is free text): the escapes most lines'
+  // heads read as, when it has a time escape and reads a majority of the lines itself.
+  if (suggestedPrefix && /%[mtn]/.test(suggestedPrefix) && given === undefined) {
+    const re = compileLogLinePrefix(suggestedPrefix);
+    const n = sample.filter((l) => re.test(l)).length;
+    const others = sample.filter((l) => !re.test(l) && appStamped(l)).length;
+    if (n > stderr.n && n >= others && n * 2 > sampled)
+      return { format: "pg-stderr", prefix: suggestedPrefix, shape: "PostgreSQL stderr", inferred: true, matched: n, sampled, fellBack: false };
+  }
   const stamped = sample.filter(appStamped).length;
   const pgLooking = sample.filter((l) => PG_LEVEL.test(l)).length;
   const appOnly = sample.filter((l) => appStamped(l) && !PG_LEVEL.test(l)).length;
@@ -227,7 +247,7 @@ function describeInner(d: Detection): string {
   const prefix = d.prefix !== undefined ? `, prefix '${d.prefix}'` : "";
   switch (d.format) {
     case "pg-stderr":
-      return `postgres stderr${prefix} (${of})`;
+      return `postgres stderr${prefix}${d.inferred ? " inferred from the lines" : ""} (${of})`;
     case "pg-syslog":
       return `postgres via syslog, ${d.shape ?? "syslog"}${d.prefix !== undefined ? `, prefix inside '${d.prefix}'` : ""}${d.bareNumbers === "chunk" ? ", sequence numbers off" : ""} (${of})`;
     case "pg-cloudsql":

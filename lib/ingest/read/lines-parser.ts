@@ -8,6 +8,8 @@ import { readMongoLegacy } from "./mongo-legacy";
 type Stack = "none" | "python" | "python-done" | "python-chain" | "node" | "node-uncaught";
 type TextRecord = LogRecord & { stack: Stack; stamped: boolean };
 
+const CLOSING = /^[)\]}]{1,4}[;,.]?$/;
+
 // ISO dates, and Go's log package and nginx's error log (`2026/12/01 10:00:00`).
 export const STAMP = /^\[?(\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2}| ?UTC)?)\]?[\s|:-]+(.*)$/;
 /** Ruby's Logger: `E, [2026-12-01T10:00:00.123456 #1] ERROR -- progname: message`. */
@@ -211,6 +213,8 @@ export class LinesParser implements LogParser {
     }
     if (NODE_LOCATION.test(text)) return this.start(line, null, "", "node-uncaught", false);
     if (cur && (cur.stack === "node" || cur.stack === "node-uncaught") && (text === "}" || /^Node\.js v\d/.test(text))) return this.attach(cur, text);
+    // The closing bracket of a message that spans lines (Rails' `(PG::UniqueViolation: … DETAIL: …\n)`).
+    if (cur && CLOSING.test(text)) return this.attach(cur, text);
     this.orphan(line);
   }
 

@@ -42,6 +42,9 @@ export function compileLogLinePrefix(prefix: string): RegExp {
   if (hit) return hit;
   let out = "";
   let optionalFrom = -1;
+  // An escape written twice (`%p` in `[%p]` and in `pid=%p`) captures once: a regular expression
+  // may not name two groups alike.
+  const named = new Set<string>();
   for (let i = 0; i < prefix.length; i++) {
     const ch = prefix[i];
     if (ch !== "%" || i === prefix.length - 1) {
@@ -51,7 +54,12 @@ export function compileLogLinePrefix(prefix: string): RegExp {
     const esc = prefix[++i];
     if (esc === "%") out += "%";
     else if (esc === "q") optionalFrom = out.length;
-    else out += ESCAPES[esc] ?? ".*?";
+    else {
+      const part = ESCAPES[esc] ?? ".*?";
+      const name = /^\(\?<(\w+)>/.exec(part)?.[1];
+      out += name && named.has(name) ? part.replace(`(?<${name}>`, "(?:") : part;
+      if (name) named.add(name);
+    }
   }
   // %q: what follows is only printed for session processes (background workers omit it).
   if (optionalFrom >= 0) out = `${out.slice(0, optionalFrom)}(?:${out.slice(optionalFrom)})?`;
