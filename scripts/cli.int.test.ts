@@ -105,7 +105,7 @@ describe("npm run ingest says what it detected", { timeout: 240_000 }, () => {
     expect(rows[0].f).toMatchObject({ format: "pg-stderr", summary: expect.stringContaining("postgres stderr") });
   });
 
-  it("warns when an unknown prefix made it fall back to application text, and suggests the --prefix it saw most", async () => {
+  it("reads a prefix none of the known ones is from the lines' heads, the DETAIL and its continuation joined", async () => {
     const odd = path.join(dir, "odd-prefix.log");
     await writeFile(
       odd,
@@ -117,8 +117,27 @@ describe("npm run ingest says what it detected", { timeout: 240_000 }, () => {
     );
     const r = await cli("ingest", ["--source", "cli-odd", "--quiet", odd], { DATABASE_URL: freshUrl });
     expect(r.code).toBe(0);
+    expect(r.stdout).toContain("read as: postgres stderr, prefix '%m [%p] app=%a,db=%d ' inferred from the lines");
+    expect(r.stdout).toMatch(/\b1 events? \(1 new/);
+    expect(r.stdout).toContain("deadlock 1");
+    expect(lines(r.stderr)).toEqual([]);
+  });
+
+  it("warns when an unknown prefix made it fall back to application text, and suggests the --prefix it saw most", async () => {
+    const odd = path.join(dir, "odd-hosts.log");
+    await writeFile(
+      odd,
+      [
+        "2026-11-23 05:00:00.000 UTC [7] node-a ERROR:  deadlock detected",
+        "2026-11-23 05:00:00.000 UTC [7] node-a DETAIL:  Process 7 waits for ShareLock on transaction 1; blocked by process 8.",
+        "2026-11-23 05:00:01.000 UTC [9] node-b LOG:  checkpoint starting: time",
+        "2026-11-23 05:00:02.000 UTC [3] node-c LOG:  checkpoint complete",
+      ].join("\n") + "\n",
+    );
+    const r = await cli("ingest", ["--source", "cli-odd-hosts", "--quiet", odd], { DATABASE_URL: freshUrl });
+    expect(r.code).toBe(0);
     expect(r.stdout).toContain("read as: application text");
-    expect(lines(r.stderr)).toEqual([expect.stringContaining("try --prefix '%m [%p] app=%a,db=%d '")]);
+    expect(lines(r.stderr)).toEqual([expect.stringContaining("try --prefix '%m [%p] node-a '")]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { readText } from "./fixture-harness";
 import { describeDetection, detectFormat, fallbackAdvice, guessPrefix } from "./format-detect";
 
 describe("format detection", () => {
@@ -40,6 +41,21 @@ describe("format detection", () => {
     expect(detectFormat(twice, {})).toMatchObject({ format: "pg-stderr", prefix: "%t [%p] pid=%p ", matched: 2 });
   });
 
+  it("reads the SQLSTATE from an inferred %e, and Ubuntu's older `[%p-%l]` is known", () => {
+    const e = [
+      "2026-11-30 10:00:00.1 UTC [12] 40P01 ERROR:  deadlock detected",
+      "2026-11-30 10:00:00.2 UTC [12] 00000 LOG:  checkpoint starting: time",
+      '2026-11-30 10:00:00.3 UTC [13] 23505 ERROR:  duplicate key value violates unique constraint "t_pkey"',
+    ];
+    expect(detectFormat(e, {})).toMatchObject({ format: "pg-stderr", prefix: "%m [%p] %e ", inferred: true });
+    const r = readText(e.join("\n"));
+    expect(r.records.map((x) => x.code ?? null)).toEqual(["40P01", null, "23505"]);
+    expect(r.kinds).toEqual(["deadlock", "unclassified", "duplicate_key"]);
+    const ubuntu = ["2026-11-30 10:00:00 UTC [1234-1] app@shop ERROR:  deadlock detected", "2026-11-30 10:00:01 UTC [99-3] app@shop LOG:  checkpoint complete"];
+    expect(detectFormat(ubuntu, {})).toMatchObject({ format: "pg-stderr", prefix: "%t [%p-%l] %q%u@%d " });
+    expect(detectFormat(ubuntu, {}).inferred).toBeUndefined();
+  });
+
   it("an unknown prefix no escape explains falls back to application text, with the prefix most lines carried as a suggestion", () => {
     // Each host name is literal text to the guess: the prefix it suggests reads only its own host's lines.
     const lines = [
@@ -58,6 +74,10 @@ describe("format detection", () => {
   it("guesses the escapes of common heads", () => {
     expect(guessPrefix("2026-11-23 05:00:00.123 +01 [42] user=app,db=shop,app=psql ERROR:  x")).toBe("%m [%p] user=%u,db=%d,app=%a ");
     expect(guessPrefix("2026-11-23 05:00:00 UTC [42]: [7-1] host=db1 ERROR:  x")).toBe("%t [%p]: [%l-1] host=%h ");
+    expect(guessPrefix("2026-11-30 10:00:00 UTC [1234-5] app@shop ERROR:  x")).toBe("%t [%p-%l] %u@%d ");
+    expect(guessPrefix("2026-11-30 10:00:00.123 UTC [1234] app@shop/psql ERROR:  x")).toBe("%m [%p] %u@%d/%a ");
+    expect(guessPrefix("2026-11-30 10:00:00.123 UTC [1234] 40P01 ERROR:  x")).toBe("%m [%p] %e ");
+    expect(guessPrefix("2026-11-30 10:00:00.123 UTC [1234] [0] LOG:  x")).toBe("%m [%p] [%x] ");
     expect(guessPrefix("just a line")).toBeNull();
   });
 

@@ -24,6 +24,8 @@ export const KNOWN_PREFIXES = [
   "%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ",
   "%t [%p]: user=%u,db=%d,app=%a,client=%h ",
   "%t [%p]: [%l-1] user=%u,db=%d ",
+  // Debian and Ubuntu before PostgreSQL 9.5.
+  "%t [%p-%l] %q%u@%d ",
 ];
 /** For stderr also none at all (`log_line_prefix = ''`), tried last: any prefix that reads as many lines wins. */
 const STDERR_PREFIXES = [...KNOWN_PREFIXES, ""];
@@ -85,21 +87,28 @@ export function guessPrefix(line: string): string | null {
   const m = PG_LEVEL.exec(line);
   if (!m) return null;
   const head = line.slice(0, m.index + (m[0].length - m[1].length - 3));
-  return head
-    .replace(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+(?: [A-Z]{2,5}| [+-]\d{2}(?::?\d{2})?)?/, "%m")
-    .replace(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?: [A-Z]{2,5}| [+-]\d{2}(?::?\d{2})?)?/, "%t")
-    .replace(/\[\d+-\d+\]/, "[%l-1]")
-    .replace(/\[\d+\]/, "[%p]")
-    .replace(/\b[0-9a-f]{6,8}\.[0-9a-f]{1,8}\b/, "%c")
-    .replace(/\b\d+\.\d+\.\d+\.\d+\(\d+\)/, "%r")
-    .replace(/([\w$-]+|\[unknown\])@([\w$-]+|\[unknown\])/, "%u@%d")
-    .replace(/user=[^,\s]*/, "user=%u")
-    .replace(/db=[^,\s]*/, "db=%d")
-    .replace(/app=[^,\]\s]*/, "app=%a")
-    .replace(/\b(client|host|remote)=[^,\]\s]*/, "$1=%h")
-    .replace(/\b(line|session_line)=\d+/, "$1=%l")
-    .replace(/\bsqlstate=[0-9A-Z]{5}/, "sqlstate=%e")
-    .replace(/\bpid=\d+/, "pid=%p");
+  return (
+    head
+      .replace(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+(?: [A-Z]{2,5}| [+-]\d{2}(?::?\d{2})?)?/, "%m")
+      .replace(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?: [A-Z]{2,5}| [+-]\d{2}(?::?\d{2})?)?/, "%t")
+      // `[%l-1]` (the line number, then a literal 1), or Ubuntu's older `[%p-%l]`.
+      .replace(/\[\d+-1\]/, "[%l-1]")
+      .replace(/\[\d+-\d+\]/, "[%p-%l]")
+      .replace(/\[\d+\]/, "[%p]")
+      .replace(/\[\d+\]/g, "[%x]")
+      .replace(/\b[0-9a-f]{6,8}\.[0-9a-f]{1,8}\b/, "%c")
+      .replace(/\b\d+\.\d+\.\d+\.\d+\(\d+\)/, "%r")
+      .replace(/([\w$-]+|\[unknown\])@([\w$-]+|\[unknown\])(\/\S*)?/, (_m, _u, _d, app?: string) => (app ? "%u@%d/%a" : "%u@%d"))
+      .replace(/user=[^,\s]*/, "user=%u")
+      .replace(/db=[^,\s]*/, "db=%d")
+      .replace(/app=[^,\]\s]*/, "app=%a")
+      .replace(/\b(client|host|remote)=[^,\]\s]*/, "$1=%h")
+      .replace(/\b(line|session_line)=\d+/, "$1=%l")
+      .replace(/\bsqlstate=[0-9A-Z]{5}/, "sqlstate=%e")
+      .replace(/\bpid=\d+/, "pid=%p")
+      // A SQLSTATE (%e): five digits and capitals, two digits at least (`00000`, `40P01`, `23505`).
+      .replace(/(^|[\s[(])(?=(?:[A-Z]*\d){2})[0-9A-Z]{5}(?=[\s\]):])/, "$1%e")
+  );
 }
 
 function mostCommon(xs: (string | null)[]): string | undefined {
