@@ -58,6 +58,21 @@ describe("application stamps and headers", () => {
     expect(normalizeRecord(r.records[0], "k", "app", file).entities.map((e) => [e.type, e.value])).toEqual([["email", "a@b.c"]]);
   });
 
+  it("console output without a logger: a line naming a known failure is its event (no time), any other stays unparsed", () => {
+    const r = read([
+      "prisma:error ",
+      "Invalid `prisma.session.create()` invocation:",
+      "Unique constraint failed on the fields: (`sessionId`)",
+      "some words nobody logged on purpose",
+      "deadlock detected",
+    ]);
+    expect(rows(r)).toEqual([
+      ["duplicate_key", "ERROR", null, 1],
+      ["deadlock", "ERROR", null, 1],
+    ]);
+    expect(r.unparsed.map((u) => u.raw)).toEqual(["prisma:error ", "Invalid `prisma.session.create()` invocation:", "some words nobody logged on purpose"]);
+  });
+
   it("a lone bracket with no record before it is kept unparsed, not made an event", () => {
     const r = read([")", "}"]);
     expect(r.records).toEqual([]);

@@ -4,11 +4,15 @@ import type { LogLine, LogParser, LogRecord, ParseSink } from "./log-record";
 import { severityOf } from "./log-record";
 import { DateContext, readPartialStamp } from "./app-stamps";
 import { readMongoLegacy } from "./mongo-legacy";
+import { classify } from "../classify/catalog";
 
 type Stack = "none" | "python" | "python-done" | "python-chain" | "node" | "node-uncaught";
 type TextRecord = LogRecord & { stack: Stack; stamped: boolean };
 
 const CLOSING = /^[)\]}]{1,4}[;,.]?$/;
+
+/** Whether a line's own words are a failure the catalog knows (not merely a line at some level). */
+const names = (text: string) => classify(text, undefined, { format: "app-text", severity: "error" }) !== null;
 
 // ISO dates, and Go's log package and nginx's error log (`2026/12/01 10:00:00`).
 export const STAMP = /^\[?(\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2}| ?UTC)?)\]?[\s|:-]+(.*)$/;
@@ -298,6 +302,15 @@ export class LinesParser implements LogParser {
   }
 
   private orphan(line: LogLine) {
+    // Console output pasted or piped without a logger (`Unique constraint failed on the fields: …`,
+    // `OSError: [Errno 24] …` on its own): a line that names a known failure is that failure's
+    // event, without a time; any other line nothing reads stays unparsed.
+    if (!line.invalidUtf8 && line.text.length <= 4_096 && names(line.text)) {
+      this.start(line, null, line.text.trim(), "none", false);
+      this.current!.level = "ERROR";
+      this.current!.severity = "error";
+      return;
+    }
     this.emit();
     this.sink.unparsed({ offset: line.offset, lines: 1, raw: line.text, reason: line.invalidUtf8 ? "invalid_utf8" : "unknown_format" });
   }
