@@ -69,6 +69,53 @@ export function compileLogLinePrefix(prefix: string): RegExp {
   return re;
 }
 
+/**
+ * The abbreviations log_timezone writes (tzdata's) that name one offset only. CST (Chicago or
+ * Shanghai) and IST (India, Ireland or Israel) are left out: no offset would be right for both.
+ */
+const ZONE_OFFSETS: Record<string, string> = {
+  WET: "+00:00",
+  WEST: "+01:00",
+  BST: "+01:00",
+  CET: "+01:00",
+  CEST: "+02:00",
+  MET: "+01:00",
+  MEST: "+02:00",
+  EET: "+02:00",
+  EEST: "+03:00",
+  MSK: "+03:00",
+  SAST: "+02:00",
+  CAT: "+02:00",
+  EAT: "+03:00",
+  WAT: "+01:00",
+  PKT: "+05:00",
+  WIB: "+07:00",
+  HKT: "+08:00",
+  AWST: "+08:00",
+  JST: "+09:00",
+  KST: "+09:00",
+  ACST: "+09:30",
+  ACDT: "+10:30",
+  AEST: "+10:00",
+  AEDT: "+11:00",
+  NZST: "+12:00",
+  NZDT: "+13:00",
+  HST: "-10:00",
+  AKST: "-09:00",
+  AKDT: "-08:00",
+  PST: "-08:00",
+  PDT: "-07:00",
+  MST: "-07:00",
+  MDT: "-06:00",
+  CDT: "-05:00",
+  EST: "-05:00",
+  EDT: "-04:00",
+  AST: "-04:00",
+  ADT: "-03:00",
+  NST: "-03:30",
+  NDT: "-02:30",
+};
+
 export function parsePgTimestamp(stamp: string): Date {
   const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)(?: (.+))?$/.exec(stamp);
   if (!m) return new Date(Number.NaN);
@@ -76,7 +123,9 @@ export function parsePgTimestamp(stamp: string): Date {
   if (!zone || /^(UTC|GMT|Z)$/.test(zone)) return new Date(`${day}T${time}Z`);
   if (/^[+-]\d{2}$/.test(zone)) return new Date(`${day}T${time}${zone}:00`);
   if (/^[+-]\d{2}:?\d{2}$/.test(zone)) return new Date(`${day}T${time}${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`);
-  // A named zone other than UTC: read it as UTC rather than guess; the raw line keeps the truth.
+  const offset = ZONE_OFFSETS[zone];
+  if (offset) return new Date(`${day}T${time}${offset}`);
+  // Any other name (one that means two zones, CST or IST): read as UTC rather than guess; the raw line keeps the truth.
   return new Date(`${day}T${time}Z`);
 }
 
