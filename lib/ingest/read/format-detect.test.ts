@@ -81,6 +81,17 @@ describe("format detection", () => {
     expect(guessPrefix("just a line")).toBeNull();
   });
 
+  it("uvicorn's padded level words (`INFO:     …`) are an application's lines, not a server log without a prefix", () => {
+    const lines = [
+      "INFO:     Started server process [7]",
+      'INFO:     127.0.0.1:5000 - "POST /api/v1/run HTTP/1.1" 429 Too Many Requests',
+      "WARNING:  StatReload detected changes",
+      "ERROR:    Exception in ASGI application",
+    ];
+    expect(detectFormat(lines, {})).toMatchObject({ format: "app", shape: "application text", fellBack: false });
+    expect(readText(lines.join("\n")).kinds).toEqual(["unclassified", "http_429", "unclassified", "unclassified"]);
+  });
+
   it("application lines in ISO-stamped `level: message` form are not syslog", () => {
     const d = detectFormat(["2026-12-01T10:00:00.000Z error: Error: EMFILE", "2026-12-01T10:00:01.000Z info: ok"], {});
     expect(d).toMatchObject({ format: "app", shape: "application text", matched: 2 });

@@ -71,12 +71,16 @@ export type Detection = {
   envelope?: string;
 };
 
+// PostgreSQL writes two spaces after `LEVEL:`; uvicorn and others pad the word to a column
+// (`INFO:     127.0.0.1 …`), which with no prefix at all would read as a server's line.
+const PADDED_LEVEL = /^[A-Z]+\d?: {3}/;
+
 const bestPrefix = (lines: string[], candidates: string[]): { prefix: string; n: number } => {
   let best = { prefix: candidates[0], n: 0 };
   for (const p of candidates) {
     const re = compileLogLinePrefix(p);
     let n = 0;
-    for (const l of lines) if (re.test(l)) n++;
+    for (const l of lines) if (re.test(l) && (p !== "" || !PADDED_LEVEL.test(l))) n++;
     if (n > best.n) best = { prefix: p, n };
   }
   return best;
@@ -174,7 +178,7 @@ export function detectFormat(sample: string[], opts: { logLinePrefix?: string; f
     if (stderr.n >= others && (stderr.prefix !== "" || stderr.n * 2 > sampled))
       return { format: "pg-stderr", prefix: stderr.prefix, shape: "PostgreSQL stderr", matched: stderr.n, sampled, fellBack: false };
   }
-  const suggestedPrefix = mostCommon(sample.map(guessPrefix));
+  const suggestedPrefix = mostCommon(sample.map((l) => (PADDED_LEVEL.test(l) ? null : guessPrefix(l))));
   // A prefix none of the known ones is (log_line_prefix is free text): the escapes most lines'
   // heads read as, when it has a time escape and reads a majority of the lines itself.
   if (suggestedPrefix && /%[mtn]/.test(suggestedPrefix) && given === undefined) {
@@ -184,9 +188,11 @@ export function detectFormat(sample: string[], opts: { logLinePrefix?: string; f
     if (n > stderr.n && n >= others && n * 2 > sampled)
       return { format: "pg-stderr", prefix: suggestedPrefix, shape: "PostgreSQL stderr", inferred: true, matched: n, sampled, fellBack: false };
   }
-  const stamped = sample.filter(appStamped).length;
-  const pgLooking = sample.filter((l) => PG_LEVEL.test(l)).length;
-  const appOnly = sample.filter((l) => appStamped(l) && !PG_LEVEL.test(l)).length;
+  // A padded level word (uvicorn's `INFO:     …`) starts an application's line as a stamp does.
+  const padded = sample.filter((l) => PADDED_LEVEL.test(l)).length;
+  const stamped = sample.filter(appStamped).length + padded;
+  const pgLooking = sample.filter((l) => PG_LEVEL.test(l) && !PADDED_LEVEL.test(l)).length;
+  const appOnly = sample.filter((l) => appStamped(l) && !PG_LEVEL.test(l)).length + padded;
   // Lines with a stamp and no PostgreSQL head are an application's log, read as meant; a fallback is
   // PostgreSQL-looking lines no prefix read (more of them than the application's own), or lines
   // nothing recognised at all.
@@ -265,7 +271,7 @@ function describeInner(d: Detection): string {
       return `postgres csvlog (${of})`;
     case "app":
       return d.shape === "application text"
-        ? `application text (${d.given ? of : `${d.matched} of ${d.sampled} sampled lines start with a timestamp`})`
+        ? `application text (${d.given ? of : `${d.matched} of ${d.sampled} sampled lines start with a timestamp or a level word`})`
         : `${d.shape ?? d.format} (${of})`;
     default:
       return `${d.shape ?? d.format} (${of})`;
