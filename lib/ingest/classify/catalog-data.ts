@@ -56,7 +56,7 @@ export const BUILTIN_CATALOG: CatalogEntrySpec[] = [
     codes: ["55P03", "LockTimeout"],
     // Also an application's own words when its lock (an advisory lock it polls for, a Redis or
     // row lock it retries) was not had in time, and MySQL's, as an application relays it.
-    pattern: String.raw`canceling statement due to lock timeout|could not obtain lock on|Unable to acquire (?:IX |IS |X |S )?lock|LockTimeout|\b(?:[Cc]ould not|[Cc]ouldn't|[Ff]ailed to|[Uu]nable to|[Cc]annot) (?:acquire|obtain|get|take) (?:the |an? )?(?:advisory |distributed |row |table )?lock\b|\b[Tt]imed out (?:waiting for|acquiring) (?:the |an? )?(?:advisory )?lock\b|Lock wait timeout exceeded`,
+    pattern: String.raw`canceling statement due to lock timeout|could not obtain lock on|Unable to acquire (?:IX |IS |X |S )?lock|LockTimeout|\b(?:[Cc]ould not|[Cc]ouldn't|[Ff]ailed to|[Uu]nable to|[Cc]annot) (?:acquire|obtain|get|take) (?:the |an? )?(?:advisory |distributed |row |table )?lock\b|\b[Tt]imed out (?:waiting for|acquiring) (?:the |an? )?(?:advisory )?lock\b|Lock wait timeout exceeded|\b[Ll]ock wait (?:exceeded|timed out)\b|\bpg_(?:try_)?advisory(?:_xact)?_lock\b.{0,60}?\b(?:timed out|timeout|exceeded|gave up|giving up)\b`,
   },
   {
     // A conflict with WAL replay on a standby: 40001 or 40P01 (shared with the two above, which the

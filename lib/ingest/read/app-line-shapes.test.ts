@@ -218,6 +218,7 @@ describe("pools and engines at their limits", () => {
     ["a distributed lock", "Failed to acquire distributed lock 'jobs:sync' within 5000 ms", "lock_timeout"],
     ["MySQL, relayed", "SequelizeDatabaseError: Lock wait timeout exceeded; try restarting transaction", "lock_timeout"],
     ["a lock wait given up", "Timed out waiting for lock on key user:7", "lock_timeout"],
+    ["an advisory lock's retries spent", "pg_advisory_lock wait exceeded 200ms (attempt 3/3) for user 42", "lock_timeout"],
   ])("%s", (_name, message, kind) => {
     const r = read([`2026-12-01 10:00:00,000 ERROR ${message}`]);
     expect(r.kinds).toEqual([kind]);
