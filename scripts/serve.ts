@@ -138,6 +138,14 @@ process.on("SIGINT", () => void stop(0));
 process.on("SIGTERM", () => void stop(0));
 next.on("exit", (code) => void stop(code ?? 1));
 
+/**
+ * The scenarios' app logs, named after the store they are followed into: a fresh store (each e2e
+ * run's, in a shared temporary folder) must not read the lines an earlier store's run appended.
+ */
+function scenarioLogDir(dataDir: string): string {
+  return path.join(path.dirname(dataDir), `${path.basename(dataDir)}-scenario-logs`);
+}
+
 if (values.scenarios) {
   const mongoUrl = process.env.MONGO_URL ?? demoMongo?.url;
   if (!mongoUrl) throw new Error("--scenarios needs MONGO_URL or --demo-mongo");
@@ -149,6 +157,6 @@ if (values.scenarios) {
     mongoSource: process.env.MONGO_URL ? "mongo" : "demo-mongo",
     lockboardUrl: `http://127.0.0.1:${values.port}`,
     failedWritesToken: process.env.LOCKBOARD_FAILED_WRITES_TOKEN!,
-    logDir: process.env.LOCKBOARD_SCENARIO_LOG_DIR ?? path.join(path.dirname(store.embedded?.dataDir ?? path.resolve(".lockboard/pgdata")), "scenario-logs"),
+    logDir: process.env.LOCKBOARD_SCENARIO_LOG_DIR ?? scenarioLogDir(store.embedded?.dataDir ?? path.resolve(".lockboard/pgdata")),
   });
 }

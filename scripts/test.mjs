@@ -73,10 +73,10 @@ try {
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(env.LOCKBOARD_E2E_STATE, { force: true });
-  // The e2e run's sibling files: signed-in browser states and the server log.
+  // The e2e run's sibling files: signed-in browser states, the server log and the scenarios' app logs.
   const stem = path.basename(env.LOCKBOARD_E2E_STATE).replace(/\.json$/, "-");
   for (const f of readdirSync(path.dirname(env.LOCKBOARD_E2E_STATE)))
-    if (f.startsWith(stem)) rmSync(path.join(path.dirname(env.LOCKBOARD_E2E_STATE), f), { force: true });
+    if (f.startsWith(stem)) rmSync(path.join(path.dirname(env.LOCKBOARD_E2E_STATE), f), { recursive: true, force: true });
   summary();
 }
 process.exit(code);
